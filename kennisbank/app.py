@@ -1,0 +1,98 @@
+"""The application factory's work, kept out of ``__init__`` so importing the
+package for ``hookimpl`` stays cheap for plugins."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import i18n
+from .auth import init_app as init_auth
+from .config import instance_path_from_env, load_config
+from .content.registry import EXTENSION_KEY as REGISTRY_KEY
+from .content.registry import Registry
+from .extensions import babel, csrf, db
+from .plugins import EXTENSION_KEY as PLUGINS_KEY
+from .plugins import build_plugins
+from .web import init_app as init_web
+
+
+def build_app(config: dict[str, Any] | None) -> Flask:
+    """See :func:`kennisbank.create_app`."""
+    config = dict(config or {})
+    instance = config.pop("INSTANCE", None) or instance_path_from_env()
+    app = Flask(
+        "kennisbank",
+        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_relative_config=True,
+    )
+    extra_plugins = config.pop("EXTRA_PLUGINS", ())
+    load_config(app, config)
+
+    plugins = build_plugins(app.config["PLUGINS"], extra_plugins)
+    app.extensions[PLUGINS_KEY] = plugins
+    registry = Registry.from_plugins(plugins)
+    for key, owner in registry.owners.items():
+        kind, _, name = key.partition(":")
+        if kind == "type" and owner in plugins.info:
+            plugins.info[owner].content_types.append(name)
+    app.extensions[REGISTRY_KEY] = registry
+
+    _init_database(app)
+    _init_babel(app, plugins)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    init_auth(app)
+    init_web(app)
+    for plugin_name, blueprint in plugins.results("register_blueprints"):
+        try:
+            app.register_blueprint(blueprint)
+        except (ValueError, AssertionError) as exc:
+            raise RuntimeError(f"plugin {plugin_name!r}: blueprint could not be added: {exc}")
+
+    @app.route("/")
+    def root() -> Any:
+        return redirect(url_for("web.home", lang=i18n.browser_language()))
+
+    plugins.hook.startup(app=app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(db.engine)
+        db.create_all()
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL lets readers work while one writer writes; foreign keys are off by default."""
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    engine.dispose()
+
+
+def _init_babel(app: Flask, plugins: Any) -> None:
+    """Core catalogs first, then each plugin's, so plugins can add their own msgids."""
+    directories = [str(i18n.core_translations_dir())]
+    domains = ["messages"]
+    for _plugin, (directory, domain) in plugins.results("translation_dirs"):
+        directories.append(os.fspath(directory))
+        domains.append(domain)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
+    app.config["BABEL_DOMAIN"] = ";".join(domains)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    babel.init_app(app, locale_selector=i18n.select_locale)

@@ -1,0 +1,148 @@
+"""The ``kennisbank`` command: set up, run and manage an instance.
+
+The group builds the app once, on first use, and then lets plugins add their
+own subcommands (``register_commands``), so ``kennisbank --help`` lists them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+
+from .plugins import PluginError, current_plugins
+
+
+class KennisbankGroup(click.Group):
+    """A click group that runs every command inside the app's context."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._app: Flask | None = None
+
+    def app(self) -> Flask:
+        if self._app is None:
+            from . import create_app
+
+            try:
+                self._app = create_app()
+            except PluginError as exc:
+                raise click.ClickException(str(exc)) from exc
+            with self._app.app_context():
+                current_plugins().hook.register_commands(cli=self)
+        return self._app
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self.app()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.app()
+        return super().list_commands(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with self.app().app_context():
+            return super().invoke(ctx)
+
+
+@click.group(cls=KennisbankGroup)
+def main() -> None:
+    """Kennisbank: the knowledge base of practices of Deventer and its partner cities."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Load the demo practices, cities and users.")
+def init(demo: bool) -> None:
+    """Create the database tables (and the demo content); safe to run again."""
+    from .demo import load_demo
+
+    click.echo(f"Instance folder: {current_app.instance_path}")
+    if demo:
+        report, users = load_demo()
+        click.echo(
+            f"Demo content: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged."
+        )
+        for email, role, password in users:
+            click.echo(f"Demo user {email} ({role}) password: {password}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--debug", is_flag=True, help="Reload on code changes; never in production.")
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the app with Werkzeug (one machine; use gunicorn in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@main.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plugins_command(as_json: bool) -> None:
+    """List the enabled plugins with their distribution, version and content types."""
+    rows = [info for info in current_plugins().info.values() if not info.builtin]
+    if as_json:
+        click.echo(json.dumps([vars(info) for info in rows], indent=2))
+        return
+    if not rows:
+        click.echo("No plugins enabled.")
+    for info in rows:
+        types = ", ".join(info.content_types) or "-"
+        click.echo(f"{info.name:<16} {info.distribution} {info.version:<10} types: {types}")
+
+
+@main.command("import")
+@click.argument("file", type=click.File("rb"))
+def import_command(file: Any) -> None:
+    """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
+    from .content.transfer import import_items
+
+    report = import_items(file, user=None)
+    if not report.ok:
+        for line in report.error_lines():
+            click.echo(line, err=True)
+        raise click.ClickException(
+            f"nothing imported: {len(report.errors)} invalid line(s)"
+        )
+    click.echo(
+        f"Imported: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+                required=False)
+def export_command(file: Path | None) -> None:
+    """Export every item as JSON Lines to FILE (standard output when omitted)."""
+    from .content.transfer import export_lines
+    from .extensions import db
+    from .models import Item
+
+    items = db.session.execute(db.select(Item).order_by(Item.id)).scalars()
+    if file is None:
+        for line in export_lines(items):
+            sys.stdout.write(line)
+        return
+    count = 0
+    tmp = file.with_name(file.name + ".part")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for line in export_lines(items):
+            handle.write(line)
+            count += 1
+    tmp.replace(file)
+    click.echo(f"Exported {count} items to {file}", err=True)
+
+
+from .cli_users import tokens, users  # noqa: E402
+
+main.add_command(users)
+main.add_command(tokens)

@@ -1,0 +1,90 @@
+"""Configuration defaults and how they are overridden.
+
+Every default runs on one machine with no services: SQLite and a Whoosh index in
+the instance folder. Each setting can be overridden with an environment variable
+``KENNISBANK_<NAME>`` (Flask's ``from_prefixed_env``, which also parses JSON
+values such as ``false`` or ``10``), or with the mapping given to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "KENNISBANK"
+SECRET_KEY_FILE = "secret_key"
+LANGUAGES = ("nl", "en")
+
+DEFAULTS: dict[str, Any] = {
+    "DEFAULT_LANGUAGE": "nl",
+    "PUBLIC": True,
+    "PLUGINS": None,
+    "DATABASE_URL": None,
+    "SEARCH_BACKEND": "whoosh",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_TITLE_LENGTH": 200,
+    "MAX_SUMMARY_LENGTH": 1000,
+    "MAX_TEXT_LENGTH": 100_000,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def instance_path_from_env() -> str | None:
+    """The instance folder must be known before the Flask object exists."""
+    value = os.environ.get(f"{ENV_PREFIX}_INSTANCE")
+    return str(Path(value).resolve()) if value else None
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Apply defaults, then the environment, then explicit overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _persistent_secret_key(Path(app.instance_path))
+    if not app.config.get("DATABASE_URL"):
+        db_file = Path(app.instance_path) / "kennisbank.sqlite"
+        app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["DEFAULT_LANGUAGE"] not in LANGUAGES:
+        raise ValueError(
+            f"KENNISBANK_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
+            f"not {app.config['DEFAULT_LANGUAGE']!r}"
+        )
+    app.config["PLUGINS"] = _plugin_list(app.config["PLUGINS"])
+
+
+def _plugin_list(value: Any) -> list[str] | None:
+    """``None`` means every installed plugin; a comma list names the enabled ones."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return [str(name) for name in value]
+
+
+def _persistent_secret_key(instance: Path) -> str:
+    """Generate the key once and keep it, so sessions survive a restart.
+
+    The file is created with mode 0600: the key signs sessions and CSRF tokens.
+    """
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key

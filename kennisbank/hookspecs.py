@@ -1,0 +1,152 @@
+"""The plugin contract: every hook Kennisbank calls, in one file.
+
+Hooks are called with keyword arguments only. An implementation may accept
+fewer arguments than its specification, so a hook can gain arguments later
+without breaking plugins. ``register_*`` hooks return things that the core
+merges (``None`` is skipped); events are named after what happened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint, Flask
+    from markupsafe import Markup
+
+    from .content.types import ContentType
+    from .models import Item, User
+
+PROJECT_NAME = "kennisbank"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_content_types() -> list[ContentType] | None:
+    """Return the content types this plugin adds.
+
+    Called once while the app is built. Type names are global: two plugins
+    registering the same name stop the start with both plugins named.
+
+    :return: a list of :class:`kennisbank.ContentType`, or ``None``.
+    """
+
+
+@hookspec
+def register_sectors() -> list[dict[str, Any]] | None:
+    """Return sectors beyond the five built-in ones.
+
+    Called once while the app is built.
+
+    :return: a list of ``{"code": str, "label": {"nl": str, "en": str}}``.
+    """
+
+
+@hookspec
+def register_facets() -> list[dict[str, Any]] | None:
+    """Return extra search facets.
+
+    Called once while the app is built. A facet's values are taken from the
+    item's shared field of the same name, or from ``document["facets"][name]``
+    set by :func:`index_document`.
+
+    :return: a list of ``{"name": str, "label": {"nl": str, "en": str}}``.
+    """
+
+
+@hookspec
+def register_blueprints() -> list[Blueprint] | None:
+    """Return Flask blueprints (pages, templates, static files) to register.
+
+    Called once while the app is built, after the core blueprints.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``kennisbank`` command-line group.
+
+    :param cli: the click group; use ``@cli.command()`` to add a command.
+    """
+
+
+@hookspec
+def translation_dirs() -> list[tuple[str, str]] | None:
+    """Return the plugin's Babel catalogs as ``(directory, domain)`` pairs.
+
+    Called once while the app is built. Catalogs are merged after the core's,
+    so a plugin's message overrides the core's for the same msgid; use a domain
+    named after the plugin package.
+    """
+
+
+@hookspec
+def validate_item(item: Item) -> dict[str, str] | None:
+    """Check an item before it is saved, beyond the field rules of its type.
+
+    Called by the one validation path shared by forms, API and import, with
+    the item as it would be saved (not yet in the database; ``item.id`` is
+    ``None`` for a new item). Return messages in the reader's language.
+
+    :return: ``{field: message}`` for each problem, or ``None`` when fine.
+    """
+
+
+@hookspec
+def index_document(item: Item, document: dict[str, Any]) -> None:
+    """Enrich an item's search document before it is indexed.
+
+    Called for every item written to the search index. Append strings to
+    ``document["extra_text"]`` (searched in every language), add keywords to
+    ``document["keywords"]``, or facet values to ``document["facets"][name]``.
+    """
+
+
+@hookspec
+def item_saved(item: Item, created: bool) -> None:
+    """Called after an item was saved (in the same transaction).
+
+    :param created: ``True`` when the item is new.
+    """
+
+
+@hookspec
+def item_published(item: Item) -> None:
+    """Called once each time an item becomes published."""
+
+
+@hookspec
+def item_deleted(item: Item) -> None:
+    """Called just before an item is deleted (its data is still readable)."""
+
+
+@hookspec(firstresult=True)
+def permission_allowed(user: User | None, action: str, item: Item | None) -> bool | None:
+    """Decide whether ``user`` may do ``action`` (on ``item``), before the built-in policy.
+
+    Stops at first non-None result.
+
+    :param user: the user, or ``None`` for an anonymous visitor.
+    :param action: an action name from :mod:`kennisbank.auth.policy`.
+    :return: ``True`` to allow, ``False`` to refuse, ``None`` to let others decide.
+    """
+
+
+@hookspec(firstresult=True)
+def render_item_fields(item: Item, lang: str) -> Markup | str | None:
+    """Return custom HTML for the type-specific fields of an item page.
+
+    Stops at first non-None result. Return ``None`` to keep the default
+    rendering (a definition list of the fields with their labels). Escape what
+    you put in: the result is inserted as HTML.
+    """
+
+
+@hookspec
+def startup(app: Flask) -> None:
+    """Called once, when the app is fully built and before it serves requests."""

@@ -1,0 +1,99 @@
+"""Languages: which one a request is in, URL language prefixes, formatting, catalogs.
+
+HTML pages carry their language in the URL (``/nl/...``, ``/en/...``), so every
+page has a stable address per language that can be shared and indexed. Outside
+those pages (the API, errors before routing) the ``lang`` parameter, then the
+user's preference, then ``Accept-Language`` decide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .config import LANGUAGES
+
+#: Where the compiled core catalogs are: inside the package once built, else the source tree.
+PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
+SOURCE_TRANSLATIONS = Path(__file__).parent.parent / "translations"
+
+
+def core_translations_dir() -> Path:
+    """The core catalogs: packaged in a wheel, or in the checkout for editable installs."""
+    if PACKAGE_TRANSLATIONS.is_dir():
+        return PACKAGE_TRANSLATIONS
+    return SOURCE_TRANSLATIONS
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    return current_language()
+
+
+def current_language() -> str:
+    """The language of this request: URL prefix, ``lang`` argument, user, browser, default."""
+    lang = g.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    try:
+        arg = request.args.get("lang")
+    except RuntimeError:
+        return current_app.config["DEFAULT_LANGUAGE"]
+    if arg in LANGUAGES:
+        return arg
+    if getattr(current_user, "is_authenticated", False):
+        preferred = getattr(current_user, "preferred_language", None)
+        if preferred in LANGUAGES:
+            return preferred
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The best language from ``Accept-Language``, or the configured default."""
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def other_language(lang: str) -> str:
+    return "en" if lang == "nl" else "nl"
+
+
+def language_twin_url(lang: str) -> str | None:
+    """This page's address in ``lang``: same endpoint, arguments and query string."""
+    if request.endpoint is None or "lang" not in g:
+        return None
+    args: dict[str, Any] = dict(request.view_args or {})
+    args["lang"] = lang
+    for key in request.args:
+        values = request.args.getlist(key)
+        args[key] = values if len(values) > 1 else values[0]
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    """Pull the language out of URLs and put it back into generated ones."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint: str, values: dict[str, Any]) -> None:
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = g.get("lang") or current_language()
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        lang = str(get_locale() or app.config["DEFAULT_LANGUAGE"])
+        return {
+            "lang": lang,
+            "languages": LANGUAGES,
+            "other_language": other_language(lang),
+            "language_twin_url": language_twin_url,
+        }
