@@ -12,13 +12,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import i18n
+from .api import init_app as init_api
 from .auth import init_app as init_auth
 from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import babel, csrf, db
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
-from .plugins import build_plugins
+from .plugins import PluginError, build_plugins
 from .web import init_app as init_web
 
 
@@ -49,11 +50,12 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     i18n.init_app(app)
     init_auth(app)
     init_web(app)
+    init_api(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)
         except (ValueError, AssertionError) as exc:
-            raise RuntimeError(f"plugin {plugin_name!r}: blueprint could not be added: {exc}")
+            raise PluginError(f"plugin {plugin_name!r}: blueprint could not be added: {exc}") from exc
 
     @app.route("/")
     def root() -> Any:

@@ -1,0 +1,5 @@
+"""Imports every endpoint module so they register on the blueprint."""
+
+from __future__ import annotations
+
+from . import meta  # noqa: F401
