@@ -18,11 +18,16 @@ from .plugins import PluginError, current_plugins
 
 
 class KennisbankGroup(click.Group):
-    """A click group that runs every command inside the app's context."""
+    """A click group that runs every command inside the app's context.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    The app is built on first use (from ``KENNISBANK_*`` settings) unless one
+    is given, as the tests do.
+    """
+
+    def __init__(self, *args: Any, app: Flask | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._app: Flask | None = None
+        self._app = app
+        self._plugin_commands_added = False
 
     def app(self) -> Flask:
         if self._app is None:
@@ -32,6 +37,8 @@ class KennisbankGroup(click.Group):
                 self._app = create_app()
             except PluginError as exc:
                 raise click.ClickException(str(exc)) from exc
+        if not self._plugin_commands_added:
+            self._plugin_commands_added = True
             with self._app.app_context():
                 current_plugins().hook.register_commands(cli=self)
         return self._app
@@ -52,12 +59,7 @@ class KennisbankGroup(click.Group):
             return super().invoke(ctx)
 
 
-@click.group(cls=KennisbankGroup)
-def main() -> None:
-    """Kennisbank: the knowledge base of practices of Deventer and its partner cities."""
-
-
-@main.command()
+@click.command()
 @click.option("--demo", is_flag=True, help="Load the demo practices, cities and users.")
 def init(demo: bool) -> None:
     """Create the database tables (and the demo content); safe to run again."""
@@ -74,7 +76,7 @@ def init(demo: bool) -> None:
             click.echo(f"Demo user {email} ({role}) password: {password}")
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--debug", is_flag=True, help="Reload on code changes; never in production.")
@@ -84,7 +86,7 @@ def serve(host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
-@main.command("plugins")
+@click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plugins_command(as_json: bool) -> None:
     """List the enabled plugins with their distribution, version and content types."""
@@ -99,7 +101,7 @@ def plugins_command(as_json: bool) -> None:
         click.echo(f"{info.name:<16} {info.distribution} {info.version:<10} types: {types}")
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("file", type=click.File("rb"))
 def import_command(file: Any) -> None:
     """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
@@ -118,7 +120,7 @@ def import_command(file: Any) -> None:
     )
 
 
-@main.command("export")
+@click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
                 required=False)
 def export_command(file: Path | None) -> None:
@@ -142,7 +144,20 @@ def export_command(file: Path | None) -> None:
     click.echo(f"Exported {count} items to {file}", err=True)
 
 
-from .cli_users import tokens, users  # noqa: E402
+def build_cli(app: Flask | None = None) -> KennisbankGroup:
+    """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
+    from .cli_users import tokens, users
 
-main.add_command(users)
-main.add_command(tokens)
+    group = KennisbankGroup(
+        name="kennisbank",
+        help="Kennisbank: the knowledge base of practices of Deventer and its partner cities.",
+        app=app,
+    )
+    for command in (init, serve, plugins_command, import_command, export_command, users, tokens):
+        group.add_command(command)
+    return group
+
+
+def main() -> None:
+    """Console-script entry point."""
+    build_cli()()
