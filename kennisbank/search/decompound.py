@@ -1,0 +1,230 @@
+"""Dutch compound splitting driven by word frequencies.
+
+Dutch writes compounds as one word (``fietspaden``, ``klimaatadaptatie``), so a
+reader searching for ``fiets`` or ``klimaat`` misses most of the relevant text
+unless the index also holds the parts. We split with the frequency method of
+Koehn & Knight (2003, "Empirical methods for compound splitting"): among all
+ways to cut a word into known words, take the one whose parts have the highest
+geometric-mean corpus frequency, and split only when that beats the frequency
+of the whole word. In zipf units (log10 of frequency per billion words) the
+geometric mean is the arithmetic mean. The idea is that a real compound is
+rarer than its parts (``fietsbeleid`` 1.0 against ``fiets`` 4.8 and ``beleid``
+4.9), while a word that only happens to contain words is more frequent than
+they are (``beleid`` 4.9 against ``bel`` 4.9 and ``eid`` 2.8).
+
+The dictionary and frequencies are the Dutch list of the ``wordfreq`` package
+(about 300,000 words with zipf >= 1, built from subtitles, Wikipedia, web text
+and news), so no word list has to be maintained here.
+
+Plain Koehn & Knight overgenerates on Dutch. The refinements below were tuned by
+reading samples of splits across the frequency bands of that list:
+
+* Dutch linking morphemes ``-s-``, ``-e-`` and ``-en-`` may join two parts
+  (``stad|s|bestuur``); a small penalty makes the reading without a linker
+  win when both are words (``jongeren|werk``, not ``jong|en|werk``).
+* Parts need at least 3 letters and a zipf of at least 2.5, so rare strings
+  and spelling debris are not parts. Three-letter parts are only allowed as
+  the last part and need zipf >= 4 (``warmte|net``); as first parts they are
+  mostly accidents (``bed|acht``, ``gek|merkt``).
+* Function words are never parts (Koehn & Knight restrict parts to content
+  words; we have no tagger, so we use the Snowball stop list). Verbal
+  particles and prefixes never start a split (``onder|wijs``, ``ver|keer``,
+  ``best|uur``: lexicalised words, not compounds), and inflectional or
+  derivational endings that happen to be words never follow another part
+  (``plan|ten``, ``stuk|ken``, ``weten|schap``).
+* The parts must beat the whole word by a margin of 0.5 zipf, and words with
+  zipf >= 4.5 are never split: such words are lexicalised units that readers
+  search for as such (``samenwerking``, ``onderwijs``, ``bestuur``).
+* At most three parts; a part is split further only if it would be split on
+  its own (``fiets|beleid|plan``), so ``stadsbestuur`` does not become
+  ``stad|best|uur``.
+
+``split_compound`` returns an empty list when a word is not a compound, so the
+caller can write ``if parts:``; the parts are lowercase dictionary words with
+the linking morpheme dropped (``stadsbestuur`` -> ``["stad", "bestuur"]``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import wordfreq
+from whoosh.lang.stopwords import stoplists
+
+MIN_WORD_LENGTH = 6
+MAX_WORD_LENGTH = 40
+MIN_PART_LENGTH = 3
+MIN_PART_ZIPF = 2.5
+MIN_SHORT_PART_ZIPF = 4.0
+SPLIT_MARGIN = 0.5
+LEXICALISED_ZIPF = 4.5
+LINKERS = ("", "s", "e", "en")
+LINKER_PENALTY = 0.1
+MAX_PARTS = 3
+
+_FUNCTION_WORDS = stoplists["nl"]
+_NO_HEAD = frozenset(
+    {"aan", "achter", "best", "bij", "door", "her", "mee", "mis", "onder", "ont", "over"}
+    | {"terug", "tegen", "ter", "toe", "uit", "ver", "voor", "weg", "wel"}
+)
+_NO_TAIL = frozenset(
+    {"achtig", "baar", "bare", "den", "der", "ende", "ere", "erd", "eren", "ers", "heden"}
+    | {"heid", "ingen", "isme", "ken", "len", "lijk", "lijke", "ling", "loos", "men", "pen"}
+    | {"ren", "schap", "ster", "ten", "ter", "tje", "tjes"}
+)
+
+# Letters that Unicode does not decompose into a base letter and a diacritic.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+        "Ø": "O",
+        "Ł": "L",
+        "Đ": "D",
+        "Æ": "AE",
+        "Œ": "OE",
+    }
+)
+
+
+def fold_accents(text: str) -> str:
+    """Strip diacritics (``coöperatie`` -> ``cooperatie``, ``Pécs`` -> ``Pecs``).
+
+    Lives here rather than in ``analysis`` because the lexicon also stores the
+    folded spelling of each word, so text typed without diacritics still splits.
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_UNDECOMPOSABLE)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, float]:
+    """Load the Dutch word list once: word -> zipf frequency.
+
+    ``get_frequency_list`` returns words in buckets of one centibel; bucket i
+    holds the words of zipf 9 - i/100 (this is how ``wordfreq.zipf_frequency``
+    reads the same data, without its per-call tokenisation).
+    """
+    lexicon: dict[str, float] = {}
+    for index, bucket in enumerate(wordfreq.get_frequency_list("nl")):
+        zipf = round(9.0 - index / 100.0, 2)
+        for word in bucket:
+            if word.isalpha() and word not in lexicon:
+                lexicon[word] = zipf
+    for word, zipf in list(lexicon.items()):
+        folded = fold_accents(word)
+        if folded != word and lexicon.get(folded, 0.0) < zipf:
+            lexicon[folded] = zipf
+    return lexicon
+
+
+def word_zipf(word: str) -> float:
+    """Zipf frequency of a lowercase Dutch word (0.0 when unknown)."""
+    return _lexicon().get(word, 0.0)
+
+
+def _part_zipf(word: str, first: bool, last: bool, lexicon: dict[str, float]) -> float:
+    """The word's zipf if it may be a compound part at this place, else 0.0."""
+    if (
+        word in _FUNCTION_WORDS
+        or (not first and word in _NO_TAIL)
+        or (not last and word in _NO_HEAD)
+    ):
+        return 0.0
+    zipf = lexicon.get(word, 0.0)
+    if len(word) == MIN_PART_LENGTH and (not last or zipf < MIN_SHORT_PART_ZIPF):
+        return 0.0
+    return zipf if zipf >= MIN_PART_ZIPF else 0.0
+
+
+Reading = tuple[tuple[str, ...], tuple[float, ...]]
+
+
+def _heads(
+    word: str, first: bool, lexicon: dict[str, float]
+) -> Iterator[tuple[str, float, str, float]]:
+    """Every (head, head zipf, rest, penalty) cut with an acceptable head."""
+    for end in range(MIN_PART_LENGTH + 1, len(word) - MIN_PART_LENGTH + 1):
+        head = word[:end]
+        head_zipf = _part_zipf(head, first, False, lexicon)
+        if not head_zipf:
+            continue
+        for linker in LINKERS:
+            if linker and not word.startswith(linker, end):
+                continue
+            rest = word[end + len(linker) :]
+            if len(rest) >= MIN_PART_LENGTH:
+                yield head, head_zipf, rest, LINKER_PENALTY if linker else 0.0
+
+
+def _reading(
+    word: str, max_parts: int, first: bool, lexicon: dict[str, float], memo: dict
+) -> Reading | None:
+    """Best reading of ``word`` as 1..max_parts parts, or None if there is none.
+
+    ``word`` always ends the compound; ``first`` says whether it also starts it.
+    """
+    key = (word, max_parts, first)
+    if key in memo:
+        return memo[key]
+    whole = _part_zipf(word, first, True, lexicon)
+    best: tuple[float, Reading] | None = None
+    if (
+        max_parts >= 2
+        and len(word) >= MIN_WORD_LENGTH
+        and lexicon.get(word, 0.0) < LEXICALISED_ZIPF
+    ):
+        for head, head_zipf, rest, penalty in _heads(word, first, lexicon):
+            tail = _reading(rest, max_parts - 1, False, lexicon, memo)
+            if tail is None:
+                continue
+            zipfs = (head_zipf, *tail[1])
+            score = sum(zipfs) / len(zipfs) - penalty
+            if best is None or score > best[0]:
+                best = (score, ((head, *tail[0]), zipfs))
+    result: Reading | None
+    if best is not None and best[0] > lexicon.get(word, 0.0) + SPLIT_MARGIN:
+        result = best[1]
+    elif whole:
+        result = ((word,), (whole,))
+    else:
+        result = None
+    memo[key] = result
+    return result
+
+
+@lru_cache(maxsize=1 << 18)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Parts of an already lowercased, NFC-normalised word; () if not a compound.
+
+    The analyzer calls this for every token, so it is cached and returns an
+    immutable tuple that callers cannot corrupt.
+    """
+    if not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or not word.isalpha():
+        return ()
+    reading = _reading(word, MAX_PARTS, True, _lexicon(), {})
+    if reading is None or len(reading[0]) < 2:
+        return ()
+    return reading[0]
+
+
+def split_compound(word: str) -> list[str]:
+    """Split a Dutch compound into its parts; [] when it is not a compound.
+
+    >>> split_compound("Stadsbestuur")
+    ['stad', 'bestuur']
+    """
+    return list(compound_parts(unicodedata.normalize("NFC", word.lower())))
