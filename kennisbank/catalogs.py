@@ -3,6 +3,7 @@
 ``python -m kennisbank.catalogs update`` extracts messages (Python and Jinja),
 updates the Dutch and English catalogs of every domain and fills the English
 ones (msgids are English, so their translation is the msgid itself);
+``merge`` fills Dutch messages from ``translations/pending/*.po``;
 ``compile`` writes the ``.mo`` files beside each ``.po``. Dutch translations are
 written by people; a test fails while any is missing or fuzzy.
 """
@@ -86,6 +87,32 @@ def fill_english(po: Path) -> None:
         write_po(handle, catalog, width=100, omit_header=False)
 
 
+def merge_pending(pending: Path = ROOT / "translations" / "pending") -> int:
+    """Fill empty or fuzzy Dutch core messages from ``translations/pending/*.po``.
+
+    Lets several people translate in their own small files without editing the
+    shared catalog at the same time; returns how many messages were filled.
+    """
+    known: dict[object, object] = {}
+    for po in sorted(pending.glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale="nl"):
+                if message.id and message.string:
+                    known[message.id] = message.string
+    target = domains()[0].po("nl")
+    with target.open("rb") as handle:
+        catalog = read_po(handle, locale="nl")
+    filled = 0
+    for message in catalog:
+        if message.id in known and (not message.string or message.fuzzy):
+            message.string = known[message.id]
+            message.flags.discard("fuzzy")
+            filled += 1
+    with target.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False)
+    return filled
+
+
 def compile_all() -> list[Path]:
     """Write a ``.mo`` beside every ``.po`` of every domain."""
     written = []
@@ -105,11 +132,14 @@ def main(argv: list[str]) -> int:
         for domain in domains():
             update(domain)
         return 0
+    if argv[:1] == ["merge"]:
+        print(f"filled {merge_pending()} Dutch messages from translations/pending")
+        return 0
     if argv[:1] == ["compile"]:
         written = compile_all()
         print(f"compiled {len(written)} catalogs")
         return 0
-    print("usage: python -m kennisbank.catalogs update|compile", file=sys.stderr)
+    print("usage: python -m kennisbank.catalogs update|merge|compile", file=sys.stderr)
     return 2
 
 
