@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
+from flask_babel import lazy_gettext as _l
 
 from ..hookspecs import hookimpl
 
@@ -51,6 +52,14 @@ THEMES: dict[str, dict[str, str]] = {
         "en": "Peace, justice and strong institutions",
     },
     "sdg17": {"nl": "Partnerschap om doelstellingen te bereiken", "en": "Partnerships for the goals"},
+}
+
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "review": _l("In review"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
 }
 
 

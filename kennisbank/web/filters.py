@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..auth.policy import can
 from ..content.registry import current_registry
 from ..content.types import label_in
-from ..content.vocab import country_name
+from ..content.vocab import STATUS_LABELS, country_name
 from ..markup import render_markdown
 
 
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         type_label=lambda name: current_registry().type_label(name, page_lang()),
         label=lambda labels, default="": label_in(labels, page_lang(), default),
         longdate=_long_date,
+        status=lambda code: str(STATUS_LABELS.get(code, code)),
     )
 
     @app.context_processor
