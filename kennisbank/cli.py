@@ -14,6 +14,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
+from .config import ConfigError
 from .plugins import PluginError, current_plugins
 
 
@@ -35,7 +36,7 @@ class KennisbankGroup(click.Group):
 
             try:
                 self._app = create_app()
-            except PluginError as exc:
+            except (PluginError, ConfigError) as exc:
                 raise click.ClickException(str(exc)) from exc
         if not self._plugin_commands_added:
             self._plugin_commands_added = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ from flask import Flask
 ENV_PREFIX = "KENNISBANK"
 SECRET_KEY_FILE = "secret_key"
 LANGUAGES = ("nl", "en")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names the setting to fix."""
+
 
 DEFAULTS: dict[str, Any] = {
     "DEFAULT_LANGUAGE": "nl",
@@ -51,6 +57,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env(ENV_PREFIX)
     if overrides:
         app.config.from_mapping(overrides)
+    if app.config["DEFAULT_LANGUAGE"] not in LANGUAGES:
+        raise ConfigError(
+            f"KENNISBANK_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
+            f"not {app.config['DEFAULT_LANGUAGE']!r}"
+        )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _persistent_secret_key(Path(app.instance_path))
@@ -58,11 +69,6 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         db_file = Path(app.instance_path) / "kennisbank.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    if app.config["DEFAULT_LANGUAGE"] not in LANGUAGES:
-        raise ValueError(
-            f"KENNISBANK_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
-            f"not {app.config['DEFAULT_LANGUAGE']!r}"
-        )
     app.config["PLUGINS"] = _plugin_list(app.config["PLUGINS"])
 
 
@@ -79,12 +85,22 @@ def _persistent_secret_key(instance: Path) -> str:
     """Generate the key once and keep it, so sessions survive a restart.
 
     The file is created with mode 0600: the key signs sessions and CSRF tokens.
+    Several workers may start at once, so the key is written to a private
+    temporary file first and then linked into place, which succeeds for exactly
+    one of them; the others read the complete key the winner wrote.
     """
     path = instance / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
+    if not path.exists():
+        fd, tmp_name = tempfile.mkstemp(prefix=".secret_key-", dir=instance)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(tmp_name, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp_name)
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ConfigError(f"the secret key file {path} is empty; delete it to generate a new key")
     return key
