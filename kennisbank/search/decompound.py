@@ -35,9 +35,10 @@ reading samples of splits across the frequency bands of that list:
 * The parts must beat the whole word by a margin of 0.5 zipf, and words with
   zipf >= 4.5 are never split: such words are lexicalised units that readers
   search for as such (``samenwerking``, ``onderwijs``, ``bestuur``).
-* At most three parts; a part is split further only if it would be split on
-  its own (``fiets|beleid|plan``), so ``stadsbestuur`` does not become
-  ``stad|best|uur``.
+* At most three parts, and two neighbouring parts are only kept apart if the
+  word they spell together would be split on its own (``fiets|beleid|plan``,
+  as ``beleidsplan`` splits), so ``stadsbestuur`` does not become
+  ``stad|best|uur`` nor ``leeftijdgenoten`` ``leef|tijd|genoten``.
 
 ``split_compound`` returns an empty list when a word is not a compound, so the
 caller can write ``if parts:``; the parts are lowercase dictionary words with
@@ -66,13 +67,14 @@ MAX_PARTS = 3
 
 _FUNCTION_WORDS = stoplists["nl"]
 _NO_HEAD = frozenset(
-    {"aan", "achter", "best", "bij", "door", "her", "mee", "mis", "onder", "ont", "over"}
+    {"aan", "achter", "best", "bij", "door", "her", "inge", "mee", "mis", "onder", "ont", "over"}
     | {"terug", "tegen", "ter", "toe", "uit", "ver", "voor", "weg", "wel"}
 )
 _NO_TAIL = frozenset(
-    {"achtig", "baar", "bare", "den", "der", "ende", "ere", "erd", "eren", "ers", "heden"}
-    | {"heid", "ingen", "isme", "ken", "len", "lijk", "lijke", "ling", "loos", "men", "pen"}
-    | {"ren", "schap", "ster", "ten", "ter", "tje", "tjes"}
+    {"aars", "achtig", "and", "baar", "bare", "den", "der", "eert", "end", "ende", "ere"}
+    | {"erd", "eren", "ers", "heden", "heid", "iers", "ingen", "isme", "ken", "len", "lijk"}
+    | {"lijke", "ling", "loos", "men", "pen", "ren", "schap", "ster", "ten", "ter", "tering"}
+    | {"tje", "tjes"}
 )
 
 # Letters that Unicode does not decompose into a base letter and a diacritic.
@@ -198,7 +200,7 @@ def _reading(
     ):
         for head, head_zipf, rest, penalty in _heads(word, first, lexicon):
             tail = _reading(rest, max_parts - 1, False, lexicon, memo)
-            if tail is None:
+            if tail is None or _splits_a_word(word, head, rest, tail[0], first, lexicon, memo):
                 continue
             zipfs = (head_zipf, *tail[1])
             score = sum(zipfs) / len(zipfs) - penalty
@@ -213,6 +215,31 @@ def _reading(
         result = None
     memo[key] = result
     return result
+
+
+def _splits_a_word(
+    word: str,
+    head: str,
+    rest: str,
+    tail: tuple[str, ...],
+    first: bool,
+    lexicon: dict[str, float],
+    memo: dict,
+) -> bool:
+    """Whether head + the tail's first part spell a word that stays whole on its own.
+
+    The mean favours many short frequent parts, so ``standaardpakket`` would
+    read as ``stand|aard|pakket`` and ``leeftijdgenoten`` as
+    ``leef|tijd|genoten``; ``standaard`` and ``leeftijd`` are not split on
+    their own, so neither may they be inside a longer word.
+    """
+    if len(tail) < 2:
+        return False
+    joined = word[: len(word) - len(rest) + len(tail[0])]
+    if joined not in lexicon:
+        return False
+    own = _reading(joined, 2, first, lexicon, memo)
+    return own is None or own[0] != (head, tail[0])
 
 
 @lru_cache(maxsize=1 << 18)

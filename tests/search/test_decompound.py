@@ -45,6 +45,8 @@ def test_splits_compounds(word: str, parts: list[str]) -> None:
         "verkeer",
         "onderzoek",
         "planten",
+        "bestaand",
+        "exporteert",
         "deventer",
     ],
 )
@@ -56,6 +58,9 @@ def test_splits_into_three_parts_but_not_lexicalised_parts() -> None:
     assert split_compound("fietsbeleidsplan") == ["fiets", "beleid", "plan"]
     # "bestuur" could be read as best + uur; inside a compound it stays whole too.
     assert split_compound("stichtingsbestuur") == ["stichting", "bestuur"]
+    # stand + aard + pakket has the higher mean, but "standaard" is one word.
+    assert split_compound("standaardpakket") == ["standaard", "pakket"]
+    assert split_compound("leeftijdgenoten") == ["leeftijd", "genoten"]
 
 
 def test_input_is_lowercased_and_normalised() -> None:
