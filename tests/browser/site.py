@@ -1,0 +1,155 @@
+"""The site the browser, accessibility and HTML-validity checks look at, and its page list.
+
+Both the real-browser tests (tests/browser) and the HTML validator
+(tests/test_html_validity.py) check the same pages on the same data, so a page
+is added to every check by adding one :class:`Page` line to :data:`PAGES`.
+
+The data is the demo set when every content type it uses is installed (the five
+sector plugins), so the checks see realistic pages; otherwise a smaller set of
+core ``practice`` items. Either way, a few items with known languages are added
+on top, because the tests need an item in both languages and items that exist in
+only one (the fallback notice).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kennisbank import create_app
+from kennisbank.config import LANGUAGES
+from kennisbank.content.registry import current_registry
+from kennisbank.content.service import commit, save_item
+from kennisbank.demo import DATA as DEMO_DATA
+from kennisbank.demo import load_demo
+from tests.conftest import item_data
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page every check visits in both languages.
+
+    ``path`` is formatted with ``lang`` and the names in :attr:`Site.refs`, e.g.
+    ``"/{lang}/items/{bilingual}"``.
+    """
+
+    name: str
+    path: str
+    status: int = 200
+
+    def url(self, lang: str, refs: dict[str, Any]) -> str:
+        return self.path.format(lang=lang, **refs)
+
+
+#: One line per page; every page is checked by axe (in Chromium) and the Nu HTML checker.
+PAGES: tuple[Page, ...] = (
+    Page("home", "/{lang}/"),
+    Page("item-bilingual", "/{lang}/items/{bilingual}"),
+    Page("item-dutch-only", "/{lang}/items/{dutch_only}"),
+    Page("item-english-only", "/{lang}/items/{english_only}"),
+    Page("not-found", "/{lang}/items/999999", status=404),
+)
+
+#: Every (page, language) pair, with readable ids, for ``pytest.mark.parametrize``.
+PAGE_CASES = [(page, lang) for page in PAGES for lang in LANGUAGES]
+PAGE_IDS = [f"{page.name}-{lang}" for page, lang in PAGE_CASES]
+
+BILINGUAL = item_data(external_id="check-bilingual")
+DUTCH_ONLY = item_data(
+    external_id="check-dutch-only",
+    sector="education",
+    city="Deventer",
+    themes=["sdg4"],
+    tags=["taal", "nieuwkomers"],
+    translations={"nl": {
+        "title": "Taalcafé in de bibliotheek",
+        "summary": "Elke week oefenen nieuwkomers Nederlands met vrijwilligers.",
+        "body": "Vrijwilligers van de bibliotheek voeren **gesprekken** in eenvoudig Nederlands.",
+    }},
+)
+ENGLISH_ONLY = item_data(
+    external_id="check-english-only",
+    sector="culture",
+    city="Tartu",
+    country="EE",
+    themes=["sdg11", "sdg17"],
+    tags=["festival"],
+    translations={"en": {
+        "title": "Open courtyards festival",
+        "summary": "Residents open their courtyards to neighbours for one weekend.",
+        "body": "Once a year, residents of the old town open their **courtyards**.",
+    }},
+)
+
+#: Used when the demo set cannot be loaded: (sector, city, country, theme, nl title, en title).
+FALLBACK_ROWS = (
+    ("municipality", "Deventer", "NL", "sdg11", "Wijkbudget voor bewoners", "Neighbourhood budget"),
+    ("education", "Lüneburg", "DE", "sdg4", "Stage over de grens", "Cross-border internships"),
+    ("business", "Sibiu", "RO", "sdg8", "Startersloket voor ondernemers", "Start-up desk"),
+    ("culture", "Pécs", "HU", "sdg11", "Kunst in leegstaande winkels", "Art in empty shops"),
+    ("ngo", "Leuven", "BE", "sdg10", "Maatjesproject voor statushouders", "Buddy project"),
+    ("municipality", "Tartu", "EE", "sdg7", "Zonnepanelen op scholen", "Solar panels on schools"),
+)
+
+
+@dataclass
+class Site:
+    """The app and the ids of the items the tests know by name."""
+
+    app: Flask
+    refs: dict[str, Any]
+    demo: bool
+
+
+def demo_available(app: Flask) -> bool:
+    """Whether every content type the demo set uses is installed."""
+    path = DEMO_DATA / "items.jsonl"
+    if not path.exists():
+        return False
+    with path.open(encoding="utf-8") as handle:
+        types = {json.loads(line)["type"] for line in handle if line.strip()}
+    with app.app_context():
+        registry = current_registry()
+        return all(registry.type(name) is not None for name in types)
+
+
+def build_site(instance: Path, **config: Any) -> Site:
+    """A production-like app (CSRF on) on ``instance``, filled with the check data."""
+    settings = {"INSTANCE": str(instance), "SECRET_KEY": "browser-check-secret", **config}
+    app = create_app(settings)
+    demo = demo_available(app)
+    with app.app_context():
+        if demo:
+            load_demo()
+        else:
+            _load_fallback()
+        refs = {
+            "bilingual": _save(BILINGUAL),
+            "dutch_only": _save(DUTCH_ONLY),
+            "english_only": _save(ENGLISH_ONLY),
+        }
+    return Site(app=app, refs=refs, demo=demo)
+
+
+def _save(data: dict[str, Any]) -> int:
+    item = save_item(data, user=None)
+    commit()
+    return item.id
+
+
+def _load_fallback() -> None:
+    for number, (sector, city, country, theme, nl_title, en_title) in enumerate(FALLBACK_ROWS):
+        save_item(item_data(
+            external_id=f"check-fallback-{number}",
+            sector=sector, city=city, country=country, themes=[theme],
+            translations={
+                "nl": {"title": nl_title, "summary": f"Een praktijk uit {city}.", "body": ""},
+                "en": {"title": en_title, "summary": f"A practice from {city}.", "body": ""},
+            },
+        ), user=None)
+    commit()
+

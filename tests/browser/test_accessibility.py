@@ -1,0 +1,45 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any main page, in either language.
+
+The pages are those of tests/browser/site.py (one line there adds a page here
+and to the HTML validator). axe runs in Chromium on the live page, so it sees
+the real CSS (contrast, focus, layout). A screenshot of each page is kept in
+test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page as BrowserPage
+
+from tests.browser.conftest import screenshot
+from tests.browser.site import PAGE_CASES, PAGE_IDS, Page
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE = Axe()
+
+
+@pytest.mark.parametrize(("target", "lang"), PAGE_CASES, ids=PAGE_IDS)
+def test_no_wcag_violations(page: BrowserPage, refs: dict[str, Any], target: Page,
+                            lang: str) -> None:
+    response = page.goto(target.url(lang, refs))
+    assert response is not None and response.status == target.status
+    assert page.locator("html").get_attribute("lang") == lang
+    screenshot(page, f"{target.name}-{lang}")
+    results = AXE.run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_reports_violations(page: BrowserPage) -> None:
+    """The check can fail: a page with an unlabelled input and low contrast is reported."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<input type="text"><p style="color:#bbb;background:#fff">faint</p></main></body></html>'
+    )
+    results = AXE.run(page, options=WCAG_21_AA)
+    found = {violation["id"] for violation in results.response["violations"]}
+    assert {"label", "color-contrast"} <= found
