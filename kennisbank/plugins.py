@@ -122,7 +122,8 @@ def build_plugins(enabled: list[str] | None, extra: Iterable[Any] = ()) -> Plugi
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin_name!r} does not follow the contract: {exc}") from exc
+        name = manager.get_name(exc.plugin)
+        raise PluginError(f"plugin {name!r} does not follow the contract: {exc}") from exc
     return Plugins(manager, info)
 
 
