@@ -1,0 +1,85 @@
+"""Languages in a real browser: the switch keeps the reader on the same page, and an
+item shown in a language it lacks says so and marks its text with the right ``lang``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def switch_language(page: Page, to: str) -> None:
+    """Click the header's language switch (the one link whose ``hreflang`` is ``to``)."""
+    page.locator(f"header nav a[hreflang='{to}']").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize(("start", "other"), [("nl", "en"), ("en", "nl")])
+def test_switch_on_home(page: Page, live_server: str, start: str, other: str) -> None:
+    page.goto(f"/{start}/")
+    switch_language(page, other)
+    assert page.url == f"{live_server}/{other}/"
+    expect(page.locator("html")).to_have_attribute("lang", other)
+
+
+@pytest.mark.parametrize(("start", "other"), [("nl", "en"), ("en", "nl")])
+def test_switch_on_item(page: Page, live_server: str, refs: dict[str, Any], start: str,
+                        other: str) -> None:
+    path = f"/items/{refs['bilingual']}"
+    page.goto(f"/{start}{path}")
+    switch_language(page, other)
+    assert page.url == f"{live_server}/{other}{path}"
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    title = "Bicycle streets in the centre" if other == "en" else "Fietsstraten in de binnenstad"
+    expect(page.locator("h1")).to_have_text(title)
+
+
+def test_switch_back_and_forth_keeps_query(page: Page, live_server: str,
+                                           refs: dict[str, Any]) -> None:
+    """A twin link carries the query string, so a reader never loses their place."""
+    page.goto(f"/nl/items/{refs['bilingual']}?from=home")
+    switch_language(page, "en")
+    assert page.url == f"{live_server}/en/items/{refs['bilingual']}?from=home"
+    switch_language(page, "nl")
+    assert page.url == f"{live_server}/nl/items/{refs['bilingual']}?from=home"
+
+
+def test_every_page_links_its_twin(page: Page, live_server: str, refs: dict[str, Any]) -> None:
+    page.goto(f"/en/items/{refs['bilingual']}")
+    links = page.locator("link[rel=alternate][hreflang]")
+    hrefs = {links.nth(i).get_attribute("hreflang"): links.nth(i).get_attribute("href")
+             for i in range(links.count())}
+    assert hrefs == {"nl": f"/nl/items/{refs['bilingual']}",
+                     "en": f"/en/items/{refs['bilingual']}"}
+
+
+@pytest.mark.parametrize(("lang", "key", "content_lang", "notice"), [
+    ("en", "dutch_only", "nl", "This practice is only available in Dutch."),
+    ("nl", "english_only", "en", "Deze praktijk is alleen beschikbaar in het Engels."),
+])
+def test_fallback_notice(page: Page, refs: dict[str, Any], lang: str, key: str,
+                         content_lang: str, notice: str) -> None:
+    page.goto(f"/{lang}/items/{refs[key]}")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    shown = page.get_by_text(notice)
+    expect(shown).to_be_visible()
+    assert _effective_lang(page, shown) == lang
+    title = page.locator("main h1")
+    assert _effective_lang(page, title) == content_lang
+    assert _effective_lang(page, page.locator("main .body")) == content_lang
+
+
+def test_no_notice_when_the_language_exists(page: Page, refs: dict[str, Any]) -> None:
+    page.goto(f"/nl/items/{refs['dutch_only']}")
+    expect(page.locator("main h1")).to_have_text("Taalcafé in de bibliotheek")
+    expect(page.get_by_text(re.compile("alleen beschikbaar"))).to_have_count(0)
+    assert _effective_lang(page, page.locator("main h1")) == "nl"
+
+
+def _effective_lang(page: Page, locator: Any) -> str:
+    """The language a screen reader uses for an element: its nearest ``lang`` attribute."""
+    return locator.first.evaluate("el => el.closest('[lang]').getAttribute('lang')")
