@@ -3,12 +3,22 @@
 The ``permission_allowed`` hook is asked first; the first plugin returning
 ``True`` or ``False`` decides. Otherwise the role rules below apply:
 
-* reader: read published items (anonymous visitors too while ``PUBLIC`` is on);
-* contributor: also create items (as drafts), edit and submit their own drafts,
-  and see their own unpublished items;
-* editor: also edit, publish, archive, return and delete items of their sectors,
-  and see those items whatever their status;
+* anonymous visitors and readers: read published items (anonymous visitors
+  only while ``PUBLIC`` is on);
+* contributor: also create items (as drafts), edit, submit and delete their
+  own drafts, see their own unpublished items and their history;
+* editor: also everything on items of their sectors, whatever the status:
+  edit, submit, publish, archive, return, delete, history;
 * admin: everything, including user management.
+
+Every logged-in person may manage their own API tokens. Whether a workflow
+step fits the item's *status* (publish a draft, archive a published item) is
+the workflow's business (:mod:`kennisbank.workflow`); this module answers
+who may do it at all.
+
+:func:`refusal` turns a "no" into the HTTP status every page and endpoint
+uses: 401 when nobody is logged in, 404 when the item may not even be seen
+(its existence is not revealed), 403 when it may be seen but not acted on.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import ColumnElement, false, or_, true
 
 from ..models import Item, User
@@ -24,13 +34,17 @@ from ..plugins import hook
 
 ACTIONS = (
     "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
-    "view_history", "manage_users", "import", "export",
+    "view_history", "manage_users", "import", "export", "manage_tokens",
 )
-ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export"}
+ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export", "manage_tokens"}
+#: Actions an owner may take on their own item while it is a draft.
+OWNER_ACTIONS = frozenset({"edit", "view_history", "submit", "delete"})
+#: Actions only the editors of the item's sector (and admins) may take.
+EDITOR_ACTIONS = frozenset({"publish", "archive", "return"})
 
 
 def _user(user: Any) -> User | None:
-    """flask-login's anonymous user and ``None`` both mean: nobody logged in."""
+    """flask-login's anonymous user, ``None`` and deactivated users all mean: nobody."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user if getattr(user, "active", False) else None
@@ -47,8 +61,34 @@ def can(user: Any, action: str, item: Item | None = None) -> bool:
     return _role_allows(person, action, item)
 
 
+def refusal(user: Any, action: str, item: Item | None = None) -> int | None:
+    """``None`` when allowed, else the HTTP status to refuse with (401, 403 or 404)."""
+    if can(user, action, item):
+        return None
+    person = _user(user)
+    if action == "view":
+        published = item is not None and item.status == "published"
+        return 401 if person is None and published else 404
+    if person is None:
+        return 401
+    if item is not None and not can(user, "view", item):
+        return 404
+    return 403
+
+
+def require(user: Any, action: str, item: Item | None = None) -> None:
+    """Abort the request with :func:`refusal`'s status unless ``user`` may do ``action``."""
+    status = refusal(user, action, item)
+    if status is not None:
+        abort(status)
+
+
 def _edits_sector(user: User, sector: str | None) -> bool:
     return user.role == "editor" and sector is not None and sector in (user.sectors or [])
+
+
+def _owns(user: User, item: Item) -> bool:
+    return item.owner_id is not None and item.owner_id == user.id
 
 
 def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
@@ -57,26 +97,22 @@ def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
     if action in ITEM_ACTIONS and item is None:
         return False
     if action == "view":
-        if item.status == "published":
-            return user is not None or bool(current_app.config["PUBLIC"])
-        return user is not None and (
-            _owns(user, item) or _edits_sector(user, item.sector)
-        )
-    if user is None or user.role == "reader":
+        return visibility(user).allows(item)
+    if user is None:
+        return False
+    if action == "manage_tokens":
+        return True
+    if user.role == "reader" or action == "manage_users":
         return False
     if action == "create":
         return True
-    if action in ("import", "export", "manage_users"):
-        return action != "manage_users" and user.role == "editor"
-    sector_editor = _edits_sector(user, item.sector)
-    if action in ("edit", "view_history", "submit", "delete"):
-        return sector_editor or (_owns(user, item) and item.status == "draft")
-    # publish, archive, return
-    return sector_editor
-
-
-def _owns(user: User, item: Item) -> bool:
-    return item.owner_id is not None and item.owner_id == user.id
+    if action in ("import", "export"):
+        return user.role == "editor"
+    if _edits_sector(user, item.sector):
+        return True
+    if action in OWNER_ACTIONS:
+        return _owns(user, item) and item.status == "draft"
+    return False
 
 
 @dataclass(frozen=True)

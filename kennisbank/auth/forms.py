@@ -1,0 +1,90 @@
+"""Account forms (Flask-WTF, so each carries a CSRF token).
+
+Field attributes help people and password managers: ``autocomplete`` says
+which field is the user name, the current or a new password.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from ..config import LANGUAGES
+from .passwords import MAX_LENGTH
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+REQUIRED = _l("This field is required.")
+
+
+def _required() -> InputRequired:
+    return InputRequired(message=REQUIRED)
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("Email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[_required(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[_required(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[_required()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[_required(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("What is the token for?"), validators=[_required(), Length(max=100)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class RoleForm(FlaskForm):
+    """Role and sectors; the choices are filled per request, in the page's language."""
+
+    role = SelectField(_l("Role"), validators=[_required()])
+    sectors = SelectMultipleField(_l("Sectors (editors only)"), validate_choice=False)
+
+
+class UserCreateForm(RoleForm):
+    name = StringField(
+        _l("Name"), validators=[_required(), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = StringField(
+        _l("Email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validators=[_required()],
+    )
+    password = PasswordField(
+        _l("First password"), validators=[_required()],
+        render_kw={"autocomplete": "new-password"},
+    )
