@@ -1,0 +1,146 @@
+"""Security settings that hold for every response: headers, cookies, login throttling.
+
+Headers are added in one ``after_request`` function, so pages, the API,
+error pages and static files all get them, including responses of plugins.
+
+* ``Content-Security-Policy``: scripts, styles and everything else only from
+  this site, no inline scripts or styles, no plugins (``object-src 'none'``),
+  no framing (``frame-ancestors 'none'``), forms only to this site. A
+  deployment can replace it with the ``CONTENT_SECURITY_POLICY`` setting.
+* ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (for browsers
+  without CSP 3), ``Referrer-Policy``, ``Permissions-Policy`` and
+  ``Cross-Origin-Opener-Policy``.
+* ``Strict-Transport-Security`` when ``SECURE_COOKIES`` says the site is
+  served over HTTPS, and ``Cache-Control: no-store`` on responses for a
+  logged-in person, so shared caches never keep someone's drafts.
+
+Cookies: the session and remember-me cookies are ``HttpOnly`` and
+``SameSite=Lax`` (config defaults); ``SECURE_COOKIES=true``
+(``KENNISBANK_SECURE_COOKIES``) adds ``Secure`` to both.
+
+Throttling: failed logins are counted with Flask-Limiter per account and per
+address; past the limit the answer is 429 with ``Retry-After``. Storage is in
+memory by default (one process); ``RATELIMIT_STORAGE_URI`` (for example
+``redis://host:6379``) shares the counters between processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+LIMITER_KEY = "kennisbank.limiter"
+#: Set by a view on ``g`` when a password check failed; the throttle counts those only.
+FAILED_FLAG = "auth_failed"
+
+DEFAULT_CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+SETTINGS: dict[str, Any] = {
+    "SECURE_COOKIES": False,
+    "CONTENT_SECURITY_POLICY": DEFAULT_CSP,
+    "REFERRER_POLICY": "strict-origin-when-cross-origin",
+    "HSTS_MAX_AGE": 31_536_000,
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+    "LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
+    "LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "kennisbank",
+}
+
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Apply the cookie settings, add the headers and set up the login throttle."""
+    for key, value in SETTINGS.items():
+        app.config.setdefault(key, value)
+    if app.config["SECURE_COOKIES"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.after_request(_security_headers)
+    limiter = Limiter(key_func=get_remote_address)
+    limiter.init_app(app)
+    app.extensions[LIMITER_KEY] = limiter
+
+
+def _security_headers(response: Response) -> Response:
+    config = current_app.config
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("Referrer-Policy", config["REFERRER_POLICY"])
+    for name, value in STATIC_HEADERS.items():
+        headers.setdefault(name, value)
+    if config["SECURE_COOKIES"] or request.is_secure:
+        headers.setdefault(
+            "Strict-Transport-Security", f"max-age={int(config['HSTS_MAX_AGE'])}; includeSubDomains"
+        )
+    if "Cache-Control" not in headers and getattr(current_user, "is_authenticated", False):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def mark_failed() -> None:
+    """Count this request as a failed attempt against the throttle."""
+    g.setdefault(FAILED_FLAG, True)
+
+
+def _failed(_response: Response) -> bool:
+    return bool(g.get(FAILED_FLAG))
+
+
+def _account_key() -> str:
+    """The account an attempt is aimed at: the email typed, or the logged-in person."""
+    email = request.form.get("email")
+    if email is None and getattr(current_user, "is_authenticated", False):
+        email = current_user.email
+    return "account:" + (email or "").strip().lower()[:254]
+
+
+def _address_key() -> str:
+    return "address:" + get_remote_address()
+
+
+def throttle_failures(app: Flask, *views: Callable[..., Any]) -> None:
+    """Limit failed password checks on ``views`` per account and per address.
+
+    The limits are shared between the views (a login and a password change
+    draw on one budget per account) and only failures count: a view calls
+    :func:`mark_failed` when a password is wrong.
+    """
+    limiter: Limiter = app.extensions[LIMITER_KEY]
+    per_account = limiter.shared_limit(
+        lambda: str(app.config["LOGIN_LIMIT_ACCOUNT"]), scope="login-account",
+        key_func=_account_key, methods=["POST"], deduct_when=_failed,
+    )
+    per_address = limiter.shared_limit(
+        lambda: str(app.config["LOGIN_LIMIT_ADDRESS"]), scope="login-address",
+        key_func=_address_key, methods=["POST"], deduct_when=_failed,
+    )
+    for view in views:
+        per_account(view)
+        per_address(view)
