@@ -216,3 +216,34 @@ __all__ = [
     "save_item",
     "validate",
 ]
+
+
+def change_status(
+    item: Item, status: str, *, user: User | None, action: str, comment: str = ""
+) -> Item:
+    """Move ``item`` to ``status`` as a save, so a workflow step gets what every save gets:
+    a revision (who, when, why), the search outbox and the lifecycle hooks, with
+    ``item_published`` fired by :func:`save_item` exactly when the item becomes published.
+
+    The content is not validated again: it was valid when saved, and a type rule
+    added since must not keep an editor from archiving or returning an item.
+    The caller checks permissions and commits.
+    """
+    data = {**item_to_data(item), "status": status}
+    return save_item(data, user=user, item=item, action=action, comment=comment, clean=data)
+
+
+def restore_snapshot(
+    item: Item, snapshot: dict[str, Any], *, user: User | None, comment: str = ""
+) -> Item:
+    """Bring back an earlier revision's content as a new revision.
+
+    The workflow status and the external id stay as they are: restoring text is
+    an edit, not a publication or withdrawal. The snapshot is validated like
+    any input, because the content types may have changed since it was taken.
+
+    :raises ValidationError: the old content no longer passes today's rules.
+    """
+    data = {**snapshot, "status": item.status, "external_id": item.external_id}
+    clean = validate(data, item_id=item.id)
+    return save_item(data, user=user, item=item, action="revert", comment=comment, clean=clean)

@@ -1,0 +1,163 @@
+"""The editorial workflow: draft -> review -> published -> archived.
+
+A contributor writes a draft and submits it; an editor of the item's sector
+publishes it or returns it to the author with a comment; a published item can
+be archived, and an archived one published again. Every step is a save through
+:func:`kennisbank.content.service.change_status`, so the revision keeps who
+moved the item, when and why, and ``item_published`` fires once per
+publication. Who may take a step is the policy's answer
+(:func:`kennisbank.auth.policy.can`); whether the step fits the item's
+current status is this module's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .auth import audit
+from .auth.policy import can
+from .content.service import change_status
+from .models import Item, User
+
+MAX_COMMENT_LENGTH = 2000
+COMMENT_LABEL = _l("Comment")
+
+STATUS_LABELS: dict[str, Any] = {
+    "draft": _l("Draft"),
+    "review": _l("In review"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One workflow step: the policy action it needs, where it starts and ends."""
+
+    action: str
+    sources: frozenset[str]
+    target: str
+    label: Any
+    done: Any
+    audit_event: str
+    needs_comment: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", frozenset({"draft"}), "review", _l("Submit for review"),
+                   _l("The item has been submitted for review."), "item_submitted"),
+        Transition("publish", frozenset({"draft", "review", "archived"}), "published",
+                   _l("Publish"), _l("The item has been published."), "item_published"),
+        Transition("return", frozenset({"review"}), "draft", _l("Return to author"),
+                   _l("The item has been returned to its author."), "item_returned",
+                   needs_comment=True),
+        Transition("archive", frozenset({"published"}), "archived", _l("Archive"),
+                   _l("The item has been archived."), "item_archived"),
+    )
+}
+
+#: Revision actions as people read them in the history.
+ACTION_LABELS: dict[str, Any] = {
+    "save": _l("Saved"),
+    "import": _l("Imported"),
+    "revert": _l("Earlier version restored"),
+    "submit": _l("Submitted for review"),
+    "publish": _l("Published"),
+    "return": _l("Returned to author"),
+    "archive": _l("Archived"),
+}
+
+
+class TransitionError(Exception):
+    """A step that does not fit: wrong status, or a missing comment.
+
+    ``field`` names the form field the message belongs to, if any.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def fits(transition: Transition, item: Item) -> bool:
+    """Whether the step can start from the item's current status."""
+    return item.status in transition.sources
+
+
+def available(user: Any, item: Item) -> list[Transition]:
+    """The steps ``user`` may take on ``item`` now, in workflow order."""
+    return [t for t in TRANSITIONS.values() if fits(t, item) and can(user, t.action, item)]
+
+
+def required_action(old_status: str | None, new_status: str) -> str | None:
+    """The policy action a direct status change needs (for forms and the API).
+
+    A new item (``old_status`` ``None``) may start as a draft with ``create``
+    rights only; otherwise the step that leads there decides, and a change no
+    step makes (withdrawing a published item to draft) needs an editor's
+    rights, the same as ``publish``.
+    """
+    if old_status == new_status or (old_status is None and new_status == "draft"):
+        return None
+    for transition in TRANSITIONS.values():
+        starts = old_status is None or old_status in transition.sources
+        if transition.target == new_status and starts:
+            return transition.action
+    return "publish"
+
+
+def apply(item: Item, action: str, *, user: User, comment: str = "") -> Item:
+    """Take workflow step ``action`` on ``item``; the caller commits.
+
+    :raises PermissionError: the policy says no (callers check first and
+        answer 401/403/404; this is the safety net).
+    :raises TransitionError: the step does not fit the status, or the comment
+        is missing or too long.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValueError(f"unknown workflow step {action!r}")
+    if not can(user, action, item):
+        raise PermissionError(f"{user!r} may not {action} {item!r}")
+    if not fits(transition, item):
+        raise TransitionError(
+            _("This step is not possible now: the item is %(status)s.",
+              status=status_label(item.status).lower())
+        )
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise TransitionError(_("Tell the author what to change."), field="comment")
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise TransitionError(
+            _("Use at most %(max)d characters.", max=MAX_COMMENT_LENGTH), field="comment"
+        )
+    old_status = item.status
+    change_status(item, transition.target, user=user, action=action, comment=comment)
+    audit.record(transition.audit_event, user=user, subject=f"item:{item.id}",
+                 old_status=old_status, new_status=transition.target)
+    return item
+
+
+def last_return_comment(item: Item) -> str | None:
+    """The editor's comment when the item was last returned and not resubmitted since."""
+    for revision in reversed(item.revisions):
+        if revision.action == "return":
+            return revision.comment
+        if revision.action in ("submit", "publish"):
+            return None
+    return None
