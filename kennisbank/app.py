@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from . import i18n
 from .api import init_app as init_api
+from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
 from .auth import init_app as init_auth
 from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
@@ -20,7 +21,11 @@ from .content.registry import Registry
 from .extensions import babel, csrf, db
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
+from .security import init_app as init_security
+from .web import account as account_pages
+from .web import admin as admin_pages
 from .web import init_app as init_web
+from .web import workflow as workflow_pages
 
 
 def build_app(config: dict[str, Any] | None) -> Flask:
@@ -49,7 +54,11 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     init_auth(app)
+    init_security(app)
     init_web(app)
+    account_pages.init_app(app)
+    admin_pages.init_app(app)
+    workflow_pages.init_app(app)
     init_api(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:

@@ -1,0 +1,149 @@
+"""User management for admins: list, create, change role and sectors, deactivate.
+
+Every view asks the policy for ``manage_users`` (401 for visitors, 403 for
+everyone but admins); the changes themselves live in
+:mod:`kennisbank.auth.accounts`, shared with the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.accounts import AccountError, create_user, deactivate, reactivate, set_role
+from ..auth.forms import RoleForm, UserCreateForm
+from ..auth.passwords import MIN_LENGTH
+from ..auth.policy import require
+from ..content.registry import current_registry
+from ..extensions import db
+from ..models import ROLES, User
+from .filters import page_lang
+
+bp = Blueprint("admin", __name__, url_prefix="/<any(nl, en):lang>/admin")
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def admin_helpers() -> dict[str, Any]:
+        return {"role_label": role_label}
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "reader": _("Reader"),
+        "contributor": _("Contributor"),
+        "editor": _("Editor"),
+        "admin": _("Administrator"),
+    }
+    return labels.get(role, role)
+
+
+def _admin() -> User:
+    require(current_user, "manage_users")
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _fill_choices(form: RoleForm) -> None:
+    lang = page_lang()
+    form.role.choices = [(role, role_label(role)) for role in ROLES]
+    form.sectors.choices = [
+        (code, current_registry().sector_label(code, lang)) for code in current_registry().sectors
+    ]
+
+
+def _show_errors(form: RoleForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            flash(message, "error")
+        else:
+            field.errors = [*field.errors, message]
+
+
+@bp.get("/users")
+def users() -> str:
+    _admin()
+    people = db.session.execute(db.select(User).order_by(User.active.desc(), User.email))
+    return render_template("admin/users.html", users=people.scalars().all())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> Any:
+    admin = _admin()
+    form = UserCreateForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data or "", name=form.name.data or "",
+                password=form.password.data or "", role=form.role.data or "",
+                sectors=list(form.sectors.data or []), language=form.language.data or "nl",
+                by=admin,
+            )
+        except AccountError as error:
+            _show_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("The account for %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for("admin.users"), 303)
+    return render_template("admin/new_user.html", form=form, min_length=MIN_LENGTH)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> Any:
+    admin = _admin()
+    user = _user_or_404(user_id)
+    form = RoleForm(data={"role": user.role, "sectors": list(user.sectors or [])})
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            changed = set_role(user, form.role.data or "", list(form.sectors.data or []), by=admin)
+        except AccountError as error:
+            _show_errors(form, error.errors)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The role of %(email)s has been changed.", email=user.email), "success")
+            return redirect(url_for("admin.users"), 303)
+    return render_template("admin/edit_user.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate_user(user_id: int) -> Response:
+    """Ends the person's sessions and tokens at once (see :func:`deactivate`)."""
+    admin = _admin()
+    user = _user_or_404(user_id)
+    try:
+        revoked = deactivate(user, by=admin)
+    except AccountError as error:
+        flash(error.errors["active"], "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    db.session.commit()
+    flash(_("%(email)s has been deactivated.", email=user.email), "success")
+    if revoked:
+        flash(ngettext("%(num)d API token was revoked.", "%(num)d API tokens were revoked.",
+                       revoked), "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate_user(user_id: int) -> Response:
+    admin = _admin()
+    user = _user_or_404(user_id)
+    reactivate(user, by=admin)
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"), 303)
