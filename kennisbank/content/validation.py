@@ -39,6 +39,8 @@ MAX_TAG_LENGTH = 60
 DEFAULT_MAX_LENGTH = {"text": 1000, "keyword": 100, "url": 2000, "email": 254}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INTEGER_RE = re.compile(r"^[+-]?\d{1,18}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_NUMBER = 10**15
 
 
 class ValidationError(Exception):
@@ -92,7 +94,7 @@ class _Checker:
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             return self.fail(path, _("Must be a whole number."))
-        if abs(value) > 10**15:
+        if abs(value) > MAX_NUMBER:
             return self.fail(path, _("Number is out of range."))
         return value
 
@@ -102,14 +104,21 @@ class _Checker:
                 value = float(Decimal(value.strip().replace(",", ".")))
             except (InvalidOperation, ValueError):
                 return self.fail(path, _("Must be a number."))
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             return self.fail(path, _("Must be a number."))
-        if abs(value) > 10**15:
+        # Range first: a huge JSON integer cannot even be converted to a float.
+        if isinstance(value, int) and abs(value) > MAX_NUMBER:
+            return self.fail(path, _("Number is out of range."))
+        if not math.isfinite(value):
+            return self.fail(path, _("Must be a number."))
+        if abs(value) > MAX_NUMBER:
             return self.fail(path, _("Number is out of range."))
         return value
 
     def date(self, path: str, value: Any) -> Any:
-        if not isinstance(value, str):
+        # ``date.fromisoformat`` also takes "20240229" and "2024-W09-4"; the
+        # format is YYYY-MM-DD, as the message says.
+        if not isinstance(value, str) or not DATE_RE.match(value.strip()):
             return self.fail(path, _("Must be a date written as YYYY-MM-DD."))
         try:
             return date.fromisoformat(value.strip()).isoformat()
@@ -131,8 +140,16 @@ class _Checker:
         text = self.string(path, value, max_length)
         if text is None:
             return None
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # such as an unclosed IPv6 bracket: "http://[::1"
+            parts = None
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(char.isspace() for char in text)
+        ):
             return self.fail(path, _("Must be a web address starting with http:// or https://."))
         return text
 
@@ -260,7 +277,7 @@ def validate_item_data(
     sector = data.get("sector") or (ctype.sector if ctype else None)
     if _is_empty(sector):
         check.fail("sector", _("This field is required."))
-    elif sector not in registry.sectors:
+    elif not isinstance(sector, str) or sector not in registry.sectors:
         check.fail("sector", _("Must be one of: %(choices)s.", choices=", ".join(registry.sectors)))
     else:
         clean["sector"] = sector
@@ -273,7 +290,8 @@ def validate_item_data(
     for key in ("start_date", "end_date"):
         if not _is_empty(data.get(key)):
             clean[key] = check.date(key, data[key])
-    if clean.get("start_date") and clean.get("end_date") and clean["end_date"] < clean["start_date"]:
+    start, end = clean.get("start_date"), clean.get("end_date")
+    if start and end and end < start:
         check.fail("end_date", _("The end date is before the start date."))
 
     themes = data.get("themes")
@@ -325,7 +343,9 @@ def _translations(check: _Checker, translations: Any, ctype: ContentType) -> dic
     for lang, text in translations.items():
         prefix = f"translations.{lang}"
         if lang not in LANGUAGES:
-            check.fail(prefix, _("Unknown language \"%(lang)s\"; use nl or en.", lang=str(lang)[:20]))
+            check.fail(
+                prefix, _("Unknown language \"%(lang)s\"; use nl or en.", lang=str(lang)[:20])
+            )
             continue
         if not isinstance(text, dict):
             check.fail(prefix, _("Must be an object with a title, summary and body."))
