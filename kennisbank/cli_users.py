@@ -1,16 +1,52 @@
-"""``kennisbank users`` and ``kennisbank tokens``: accounts from the command line."""
+"""``kennisbank users`` and ``kennisbank tokens``: accounts from the command line.
+
+The changes go through :mod:`kennisbank.auth.accounts`, like the admin pages,
+so a deactivation here ends sessions and tokens the same way and leaves the
+same audit event (with address ``cli``).
+"""
 
 from __future__ import annotations
 
 import sys
 
 import click
+from sqlalchemy import or_
 
-from .auth.passwords import hash_password, password_problem
-from .auth.tokens import create_token
+from .auth.accounts import (
+    AccountError,
+    deactivate,
+    find_user,
+    issue_token,
+    reactivate,
+    revoke_token,
+    set_role,
+)
+from .auth.accounts import create_user as create_account
+from .auth.tokens import digest
 from .content.registry import current_registry
 from .extensions import db
-from .models import ROLES, User
+from .models import ROLES, ApiToken, User
+
+
+def _user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+def _fail(error: AccountError) -> click.ClickException:
+    return click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items()))
+
+
+def _check_sectors(sectors: tuple[str, ...]) -> None:
+    known = current_registry().sectors
+    unknown = sorted(set(sectors) - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown sector(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            param_hint="--sector",
+        )
 
 
 @click.group()
@@ -33,28 +69,22 @@ def create_user(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise click.BadParameter("not an email address", param_hint="EMAIL")
-    if db.session.execute(db.select(User).where(User.email == email)).scalar():
+    if find_user(email) is not None:
         raise click.ClickException(f"a user with email {email} exists already")
-    unknown = sorted(set(sectors) - set(current_registry().sectors))
-    if unknown:
-        raise click.BadParameter(
-            f"unknown sector(s) {', '.join(unknown)}; known: {', '.join(current_registry().sectors)}",
-            param_hint="--sector",
-        )
+    _check_sectors(sectors)
     if sectors and role != "editor":
         raise click.BadParameter("only editors have sectors", param_hint="--sector")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem(password, email)
-    if problem:
-        raise click.ClickException(f"password refused: {problem}")
-    user = User(
-        email=email, name=name.strip(), role=role, sectors=list(sectors),
-        preferred_language=language, password_hash=hash_password(password),
-    )
-    db.session.add(user)
+    try:
+        create_account(email=email, name=name, password=password, role=role,
+                       sectors=list(sectors), language=language)
+    except AccountError as error:
+        if "password" in error.errors:
+            raise click.ClickException(f"password refused: {error.errors['password']}") from None
+        raise _fail(error) from None
     db.session.commit()
     click.echo(f"Created {role} {email}")
 
@@ -68,6 +98,47 @@ def list_users() -> None:
         click.echo(f"{user.email:<40} {user.role:<12} {sectors:<30} {state}")
 
 
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--sector", "sectors", multiple=True,
+              help="A sector the editor edits (repeat); required for editors.")
+def set_user_role(email: str, role: str, sectors: tuple[str, ...]) -> None:
+    """Give EMAIL the role ROLE (and, for editors, their sectors)."""
+    user = _user(email)
+    _check_sectors(sectors)
+    try:
+        changed = set_role(user, role, list(sectors))
+    except AccountError as error:
+        raise _fail(error) from None
+    db.session.commit()
+    shown = f" ({', '.join(sectors)})" if sectors else ""
+    click.echo(f"{user.email} is {role}{shown}" + ("" if changed else " already"))
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Deactivate EMAIL: sessions and API tokens stop working at once."""
+    user = _user(email)
+    if not user.active:
+        click.echo(f"{user.email} is deactivated already")
+        return
+    revoked = deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; {revoked} API token(s) revoked")
+
+
+@users.command("reactivate")
+@click.argument("email")
+def reactivate_user(email: str) -> None:
+    """Let EMAIL log in again (old sessions and tokens stay revoked)."""
+    user = _user(email)
+    reactivate(user)
+    db.session.commit()
+    click.echo(f"Reactivated {user.email}")
+
+
 @click.group()
 def tokens() -> None:
     """Manage API tokens."""
@@ -78,14 +149,47 @@ def tokens() -> None:
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
 def create_api_token(email: str, name: str) -> None:
     """Create an API token for EMAIL; the token is the last line printed, shown once."""
-    user = db.session.execute(
-        db.select(User).where(User.email == email.strip().lower())
-    ).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"no user with email {email}")
+    user = _user(email)
     if not user.active:
         raise click.ClickException(f"user {email} is deactivated")
-    token = create_token(user, name)
+    token = issue_token(user, name)
     db.session.commit()
     click.echo(f"API token for {user.email} (store it now; it is not shown again):")
     click.echo(token)
+
+
+@tokens.command("list")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List the tokens of EMAIL by prefix (the secret itself is not stored)."""
+    user = _user(email)
+    for token in sorted(user.tokens, key=lambda t: t.created_at):
+        state = "revoked" if token.revoked_at else "live"
+        used = token.last_used_at.strftime("%Y-%m-%d") if token.last_used_at else "never"
+        click.echo(f"{token.prefix:<12} {state:<8} used {used:<10} {token.name}")
+
+
+@tokens.command("revoke")
+@click.argument("prefix")
+def revoke_api_token(prefix: str) -> None:
+    """Revoke the token with PREFIX (its first 10 characters, as `tokens list` shows)."""
+    prefix = prefix.strip().rstrip("…")
+    found = db.session.execute(
+        db.select(ApiToken).where(
+            or_(ApiToken.prefix == prefix, ApiToken.token_hash == digest(prefix))
+        )
+    ).scalars().all()
+    if not found:
+        raise click.ClickException(
+            f"no token with prefix {prefix!r} (see: kennisbank tokens list EMAIL)"
+        )
+    if len(found) > 1:
+        raise click.ClickException(
+            f"{len(found)} tokens have prefix {prefix!r}; give the whole token"
+        )
+    token = found[0]
+    if revoke_token(token):
+        db.session.commit()
+        click.echo(f"Revoked token {token.prefix} of {token.user.email}")
+    else:
+        click.echo(f"Token {token.prefix} was revoked already")

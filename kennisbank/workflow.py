@@ -128,6 +128,8 @@ def apply(item: Item, action: str, *, user: User, comment: str = "") -> Item:
         answer 401/403/404; this is the safety net).
     :raises TransitionError: the step does not fit the status, or the comment
         is missing or too long.
+    :raises kennisbank.content.validation.ValidationError: the item is not
+        complete enough for review or publication (type rules, plugin hooks).
     """
     transition = TRANSITIONS.get(action)
     if transition is None:

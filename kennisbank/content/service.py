@@ -225,12 +225,17 @@ def change_status(
     a revision (who, when, why), the search outbox and the lifecycle hooks, with
     ``item_published`` fired by :func:`save_item` exactly when the item becomes published.
 
-    The content is not validated again: it was valid when saved, and a type rule
-    added since must not keep an editor from archiving or returning an item.
-    The caller checks permissions and commits.
+    Moving towards publication (``review``, ``published``) validates the item
+    again, type rules and ``validate_item`` hooks alike, because plugins may ask
+    more of a published item (evidence, a second language). Moving away from it
+    (``draft``, ``archived``) does not: a rule added since must not keep an
+    editor from taking an item offline. The caller checks permissions and commits.
+
+    :raises ValidationError: the item may not have that status yet; nothing changed.
     """
     data = {**item_to_data(item), "status": status}
-    return save_item(data, user=user, item=item, action=action, comment=comment, clean=data)
+    clean = validate(data, item_id=item.id) if status in ("review", "published") else data
+    return save_item(data, user=user, item=item, action=action, comment=comment, clean=clean)
 
 
 def restore_snapshot(

@@ -80,6 +80,11 @@ def transition(item_id: int, action: str) -> Any:
                 flash(error.message, "error")
                 return redirect(_item_page(item), 303)
             form.comment.errors = [*form.comment.errors, error.message]
+        except ValidationError as error:
+            db.session.rollback()
+            flash(_("This step is not possible yet: %(problems)s",
+                    problems=" ".join(error.errors.values())), "error")
+            return redirect(_item_page(item), 303)
         else:
             commit()
             flash(str(step.done), "success")
