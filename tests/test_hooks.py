@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask
@@ -231,7 +232,15 @@ class CatalogPlugin:
         return [blueprint]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="kennisbank/app.py _init_babel shares one flask_babel.Babel between apps; its "
+    "cached domain_instance keeps the first app's domains and translations, so a later "
+    "app's plugin catalogs are ignored (fix: a Babel() per app); fix belongs to the lead",
+)
 def test_hook_translation_dirs(tmp_path: Path) -> None:
+    """Another app served a Dutch page first, as in any test run or multi-app process."""
+    make_app(tmp_path / "earlier").test_client().get("/nl/")
     catalogs = compile_catalog(tmp_path / "catalogs")
     app = make_app(tmp_path, EXTRA_PLUGINS=[CatalogPlugin(catalogs)])
     client = app.test_client()
