@@ -21,6 +21,7 @@ from .content.registry import Registry
 from .extensions import babel, csrf, db
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
+from .search import init_app as init_search
 from .security import init_app as init_security
 from .web import account as account_pages
 from .web import admin as admin_pages
@@ -60,6 +61,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
     init_api(app)
+    init_search(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask_babel import force_locale
 
 from .config import ConfigError
 from .plugins import PluginError, current_plugins
@@ -56,7 +57,10 @@ class KennisbankGroup(click.Group):
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with self.app().app_context():
+        # Command output is English, like the commands and their help; without
+        # this, messages from shared code (validation, import) would follow
+        # DEFAULT_LANGUAGE and mix with the English around them.
+        with self.app().app_context(), force_locale("en"):
             return super().invoke(ctx)
 
 
@@ -147,6 +151,7 @@ def export_command(file: Path | None) -> None:
 
 def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
+    from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
 
     group = KennisbankGroup(
@@ -154,7 +159,8 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
         help="Kennisbank: the knowledge base of practices of Deventer and its partner cities.",
         app=app,
     )
-    for command in (init, serve, plugins_command, import_command, export_command, users, tokens):
+    for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
+                    reindex, check_index, index_worker):
         group.add_command(command)
     return group
 

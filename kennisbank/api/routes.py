@@ -4,3 +4,4 @@ from __future__ import annotations
 
 from . import meta  # noqa: F401
 from .revisions import item_revisions  # noqa: F401
+from .search import search_items  # noqa: F401

@@ -1,0 +1,176 @@
+"""The search backend interface: what the service needs from an engine.
+
+Views and the API talk to :mod:`kennisbank.search.service`, which talks to a
+``SearchBackend``. Whoosh is the default (:mod:`.whoosh_backend`); a
+PostgreSQL backend can implement the same protocol later without touching a
+view. Everything crossing this boundary is plain data (dataclasses, dicts,
+``Visibility``), never an engine object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..auth.policy import Visibility
+from ..models import Item
+
+SORTS = ("relevance", "newest", "title")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+class SearchUnavailable(Exception):
+    """The index cannot be read or written right now (locked, missing, corrupt).
+
+    Callers show a clear message; nothing saved is lost, because the outbox
+    keeps every pending change until the index has applied it.
+    """
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One search: text, filters, order, page, and who is asking (``visibility``).
+
+    ``filters`` maps a facet to the values wanted: values of one facet are
+    OR-ed, facets AND-ed. ``sort=None`` means relevance with a text and newest
+    without. ``facets`` names the facets to count.
+    """
+
+    visibility: Visibility
+    text: str = ""
+    lang: str = "nl"
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    facets: tuple[str, ...] = ()
+    highlight: bool = True
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort:
+            return self.sort
+        return "relevance" if self.text.strip() else "newest"
+
+
+@dataclass
+class Hit:
+    """One result, in the translation shown (``lang``); ``score`` is None
+    when the results are not ordered by relevance."""
+
+    id: int
+    external_id: str | None
+    type: str
+    title: str
+    summary: str
+    lang: str
+    languages: list[str]
+    sector: str
+    country: str | None
+    city: str | None
+    score: float | None = None
+    highlights: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total, facet counts ``{facet: [(value, count)]}``."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+@dataclass
+class IndexReport:
+    """How the index compares with the database (see ``check-index``)."""
+
+    database: int = 0
+    indexed: int = 0
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    orphans: list[int] = field(default_factory=list)
+    pending: int = 0
+    schema_outdated: bool = False
+
+    @property
+    def drift(self) -> bool:
+        return bool(self.missing or self.stale or self.orphans or self.schema_outdated)
+
+
+ProgressFn = Callable[[int], None]
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What a search engine must do for Kennisbank."""
+
+    def index(self, items: Iterable[Item]) -> None:
+        """Add or replace the entries of ``items``."""
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove the entries of these item ids (unknown ids are ignored)."""
+
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
+        """Index ``items`` and delete ``delete_ids`` as one atomic change."""
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run ``query``; visibility, filters and facet counts are applied inside."""
+
+    def related(
+        self, item_id: int, *, visibility: Visibility, lang: str, limit: int
+    ) -> list[Hit]:
+        """Items like ``item_id`` that ``visibility`` allows, never the item itself."""
+
+    def suggest(self, text: str) -> str | None:
+        """A corrected query of real words from published content, or None."""
+
+    def clear(self) -> None:
+        """Remove every entry."""
+
+    def count(self) -> int:
+        """Number of entries."""
+
+    def stamps(self) -> dict[int, str]:
+        """Item id -> the stamp it was indexed with (for drift checks)."""
+
+    def schema_outdated(self) -> bool:
+        """Whether the index was built for other content types than the app's."""
+
+    def writing(self, timeout: float | None = None) -> AbstractContextManager[None]:
+        """Hold the exclusive write permission (across processes) while inside."""
+
+    def rebuild(
+        self,
+        batches: Iterator[list[Item]],
+        *,
+        progress: ProgressFn | None = None,
+        finish: Callable[[SearchBackend], None] | None = None,
+    ) -> int:
+        """Build a fresh index from ``batches`` and swap it in atomically.
+
+        Searches keep using the old index until the swap. ``finish`` is called
+        with the new index under the write lock, just before the swap, to catch
+        up with changes made meanwhile. Returns the number of items indexed.
+        """
+
+
+def describe(hit: Hit) -> dict[str, Any]:
+    """A hit as JSON-ready data (without the URL, which the service adds)."""
+    return {
+        "id": hit.id,
+        "external_id": hit.external_id,
+        "type": hit.type,
+        "title": hit.title,
+        "summary": hit.summary,
+        "lang": hit.lang,
+        "languages": hit.languages,
+        "sector": hit.sector,
+        "country": hit.country,
+        "city": hit.city,
+        "score": hit.score,
+        "highlights": hit.highlights,
+    }

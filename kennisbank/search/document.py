@@ -1,0 +1,127 @@
+"""An item as a search document: what any search backend indexes.
+
+The document is a plain dict, the same for every backend, built here once so
+that the Whoosh backend (and a later PostgreSQL one) index exactly the same
+thing and plugins enrich it through one hook, ``index_document``:
+
+``id``, ``external_id``, ``type``, ``status``, ``sector``, ``owner_id``,
+``city``, ``country``, ``start_date`` (a date or None), ``languages``,
+``stamp`` (the item's ``updated_at``, to detect an outdated index entry),
+``text`` (``{lang: {field: plain text}}``: title, summary, body and every
+searchable field, Markdown reduced to its words so snippets show no markup),
+``extra_text`` and ``keywords`` (lists of strings, for plugins),
+``facets`` (``{facet: [values]}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import LANGUAGES
+from ..content.registry import Registry
+from ..content.types import ContentType, Field
+from ..markup import plain_text
+from ..models import Item
+from ..plugins import hook
+from .schema import searchable_fields
+
+
+def item_stamp(item: Item) -> str:
+    """A value that changes whenever the item is saved with a change."""
+    return item.updated_at.isoformat() if item.updated_at else ""
+
+
+def facet_value(value: Any) -> list[str]:
+    """A field value as facet strings: lists give one value each, booleans
+    ``true``/``false``, empty values none."""
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, list | tuple | set):
+        return [v for item in value for v in facet_value(item)]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    return [str(value)]
+
+
+def _field_text(fld: Field, value: Any, lang: str) -> str:
+    if value is None or value == "":
+        return ""
+    if fld.kind in ("choice", "multichoice"):
+        codes = value if isinstance(value, list) else [value]
+        return " ".join(fld.choice_label(str(code), lang) for code in codes)
+    text = str(value)
+    return plain_text(text) if fld.kind == "markdown" else text
+
+
+def _texts(item: Item, ctype: ContentType | None, names: list[str]) -> dict[str, dict[str, str]]:
+    """Per language the plain text of every searchable field the item has.
+
+    Shared (non-translatable) searchable fields count for every language the
+    item is written in, analysed by each language's analyzer.
+    """
+    texts: dict[str, dict[str, str]] = {}
+    for translation in item.translations:
+        if translation.lang not in LANGUAGES:
+            continue
+        fields = {
+            "title": translation.title or "",
+            "summary": plain_text(translation.summary),
+            "body": plain_text(translation.body),
+        }
+        if ctype is not None:
+            for fld in ctype.fields:
+                if fld.name not in names:
+                    continue
+                source = translation.fields if fld.translatable else item.fields
+                text = _field_text(fld, (source or {}).get(fld.name), translation.lang)
+                if text:
+                    fields[fld.name] = text
+        texts[translation.lang] = fields
+    return texts
+
+
+def _facets(item: Item, ctype: ContentType | None, registry: Registry) -> dict[str, list[str]]:
+    facets: dict[str, list[str]] = {
+        "type": [item.type],
+        "sector": facet_value(item.sector),
+        "theme": facet_value(list(item.themes or [])),
+        "country": facet_value(item.country),
+        "city": facet_value(item.city),
+        "language": [lang for lang in item.languages if lang in LANGUAGES],
+        "year": [str(item.start_date.year)] if item.start_date else [],
+    }
+    for name in registry.facet_fields():
+        fld = ctype.field(name) if ctype is not None else None
+        values: list[str] = []
+        if fld is not None and fld.translatable:
+            for translation in item.translations:
+                values += facet_value((translation.fields or {}).get(name))
+        else:
+            values = facet_value((item.fields or {}).get(name))
+        facets.setdefault(name, [])
+        facets[name] += [v for v in values if v not in facets[name]]
+    return facets
+
+
+def build_document(item: Item, registry: Registry) -> dict[str, Any]:
+    """The search document of ``item``, after the plugins' ``index_document`` hooks."""
+    ctype = registry.types.get(item.type)
+    document: dict[str, Any] = {
+        "id": item.id,
+        "external_id": item.external_id,
+        "type": item.type,
+        "status": item.status,
+        "sector": item.sector,
+        "owner_id": item.owner_id,
+        "city": item.city,
+        "country": item.country,
+        "start_date": item.start_date,
+        "languages": [lang for lang in item.languages if lang in LANGUAGES],
+        "stamp": item_stamp(item),
+        "text": _texts(item, ctype, searchable_fields(registry)),
+        "extra_text": [],
+        "keywords": list(item.tags or []),
+        "facets": _facets(item, ctype, registry),
+    }
+    hook().index_document(item=item, document=document)
+    return document

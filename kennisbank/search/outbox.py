@@ -1,0 +1,131 @@
+"""The durable index: apply the outbox, and find and repair drift.
+
+``content/service.py`` writes an ``IndexTask`` row in the same transaction as
+each item change. :func:`drain` applies pending rows after the commit:
+
+1. take the index write lock (across processes), so two workers never write
+   at once and nobody writes an item state older than one already indexed;
+2. only then read the pending rows and the items, in a fresh session (a new
+   database snapshot, later than any change whose row it sees);
+3. index each item as it is now in the database, or delete it when it is
+   gone: the row says *which* item changed, the database says *how*, so
+   applying a row twice or out of order is harmless;
+4. commit the index, then delete exactly the rows applied.
+
+A crash anywhere leaves rows that the next drain applies again. If the index
+is locked for too long the rows simply wait for the next drain (the next
+commit in any process, or ``kennisbank index-worker``). :func:`repair`
+compares every item's stamp with the index and fixes what differs, for
+``kennisbank check-index`` and at the end of a rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import IndexTask, Item
+from .backend import IndexReport, ProgressFn, SearchBackend
+
+BATCH_SIZE = 200
+REBUILD_BATCH = 500
+
+log = logging.getLogger(__name__)
+
+
+def drain(backend: SearchBackend, *, timeout: float | None = None,
+          max_batches: int | None = None) -> int:
+    """Apply pending outbox rows in order; return how many rows were applied.
+
+    Raises ``SearchUnavailable`` when the lock is not had in ``timeout``
+    seconds; the rows then stay for the next drain.
+    """
+    applied = 0
+    batches = 0
+    with backend.writing(timeout), Session(db.engine) as session:
+        while max_batches is None or batches < max_batches:
+            tasks = session.scalars(
+                select(IndexTask).order_by(IndexTask.id).limit(BATCH_SIZE)
+            ).all()
+            if not tasks:
+                break
+            ids = sorted({task.item_id for task in tasks})
+            items = session.scalars(select(Item).where(Item.id.in_(ids))).all()
+            found = {item.id for item in items}
+            backend.apply(items, [item_id for item_id in ids if item_id not in found])
+            session.execute(delete(IndexTask).where(IndexTask.id.in_([t.id for t in tasks])))
+            session.commit()
+            applied += len(tasks)
+            batches += 1
+    return applied
+
+
+def pending() -> int:
+    """Outbox rows not yet applied."""
+    with Session(db.engine) as session:
+        return session.scalar(select(func.count()).select_from(IndexTask)) or 0
+
+
+def check(backend: SearchBackend) -> IndexReport:
+    """Compare the database with the index, item by item."""
+    with Session(db.engine) as session:
+        rows = session.execute(select(Item.id, Item.updated_at)).all()
+        waiting = session.scalar(select(func.count()).select_from(IndexTask)) or 0
+    expected = {item_id: (updated.isoformat() if updated else "") for item_id, updated in rows}
+    indexed = backend.stamps()
+    return IndexReport(
+        database=len(expected),
+        indexed=len(indexed),
+        missing=sorted(set(expected) - set(indexed)),
+        stale=sorted(i for i in expected.keys() & indexed.keys() if expected[i] != indexed[i]),
+        orphans=sorted(set(indexed) - set(expected)),
+        pending=waiting,
+        schema_outdated=backend.schema_outdated(),
+    )
+
+
+def repair(backend: SearchBackend, report: IndexReport | None = None) -> IndexReport:
+    """Fix what :func:`check` finds (under the write lock); return the findings."""
+    with backend.writing():
+        report = report or check(backend)
+        wrong = report.missing + report.stale
+        with Session(db.engine) as session:
+            for start in range(0, max(len(wrong), 1), BATCH_SIZE):
+                chunk = wrong[start:start + BATCH_SIZE]
+                items = (
+                    session.scalars(select(Item).where(Item.id.in_(chunk))).all() if chunk else []
+                )
+                orphans = report.orphans if start == 0 else []
+                if items or orphans:
+                    backend.apply(items, orphans)
+                    log.info("search index repaired: %d items, %d removed",
+                             len(items), len(orphans))
+    return report
+
+
+def item_batches(session: Session, size: int = REBUILD_BATCH) -> Iterator[list[Item]]:
+    """Every item, in id order, ``size`` at a time (memory stays flat)."""
+    last = 0
+    while True:
+        batch = session.scalars(
+            select(Item).where(Item.id > last).order_by(Item.id).limit(size)
+        ).all()
+        if not batch:
+            return
+        yield list(batch)
+        last = batch[-1].id
+        session.expunge_all()
+
+
+def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
+    """Rebuild the whole index from the database and swap it in."""
+    with Session(db.engine) as session:
+        return backend.rebuild(
+            item_batches(session),
+            progress=progress,
+            finish=lambda fresh: repair(fresh),
+        )

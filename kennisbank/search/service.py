@@ -1,0 +1,233 @@
+"""Search as the views see it: parameters in, a page of results out.
+
+Views and the API call :func:`parse_params` and :func:`search` (or
+:func:`related`) and never see the engine. Visibility comes from
+``auth.policy.visibility(user)`` and is handed to the backend, which applies
+it inside the query: totals, facet counts, snippets and related items are all
+computed over what the user may see. Suggestions come from published content
+only, whoever asks.
+
+Any failure of the engine (a locked, missing or corrupt index) becomes
+``SearchUnavailable``, which the views turn into a clear message, never a
+500; and :meth:`SearchService.drain` never fails the request whose commit
+called it: the outbox keeps the change until the index takes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, url_for
+
+from ..auth.policy import visibility
+from ..config import LANGUAGES
+from ..content.registry import current_registry
+from ..content.service import SEARCH_EXTENSION_KEY
+from ..models import Item
+from . import outbox
+from .backend import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    SORTS,
+    SearchBackend,
+    SearchQuery,
+    SearchUnavailable,
+    describe,
+)
+from .facets import all_facets, facet_entries, facet_title
+from .whoosh_backend import MAX_RESULT_WINDOW, WhooshBackend
+
+MAX_QUERY_LENGTH = 1000
+MAX_FILTER_VALUES = 50
+MAX_VALUE_LENGTH = 200
+MAX_PAGE = MAX_RESULT_WINDOW
+SUGGEST_BELOW = 3
+RELATED_LIMIT = 5
+DRAIN_TIMEOUT = 10.0
+
+log = logging.getLogger(__name__)
+
+
+class BadSearchRequest(ValueError):
+    """Parameters that cannot be searched with; ``errors`` maps each to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What the reader asked for, validated."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+
+@dataclass
+class SearchPage:
+    """One page of results, ready for JSON or a template."""
+
+    params: SearchParams
+    total: int
+    sort: str
+    results: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    facet_titles: dict[str, str]
+    suggestion: str | None
+
+    @property
+    def pages(self) -> int:
+        shown = min(self.total, MAX_RESULT_WINDOW)
+        return max(1, -(-shown // self.params.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "page": self.params.page,
+            "per_page": self.params.per_page,
+            "sort": self.sort,
+            "results": self.results,
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+def _whole_number(args: Mapping[str, Any], name: str, default: int, highest: int,
+                  errors: dict[str, str]) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= highest:
+        errors[name] = f"must be a whole number from 1 to {highest}"
+        return default
+    return int(text)
+
+
+def parse_params(args: Any) -> SearchParams:
+    """Validate request arguments (a ``MultiDict``); raise ``BadSearchRequest``.
+
+    Each facet's values come from the repeatable parameter named after it.
+    """
+    errors: dict[str, str] = {}
+    text = str(args.get("q", "") or "")[:MAX_QUERY_LENGTH]
+    lang = args.get("lang")
+    if lang not in (None, "") and lang not in LANGUAGES:
+        errors["lang"] = f"must be one of {', '.join(LANGUAGES)}"
+    sort = args.get("sort") or None
+    if sort is not None and sort not in SORTS:
+        errors["sort"] = f"must be one of {', '.join(SORTS)}"
+        sort = None
+    page = _whole_number(args, "page", 1, MAX_PAGE, errors)
+    per_page = _whole_number(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
+    filters: dict[str, tuple[str, ...]] = {}
+    for name in all_facets(current_registry()):
+        values = [str(v).strip() for v in args.getlist(name)]
+        values = list(dict.fromkeys(v for v in values if v))
+        if len(values) > MAX_FILTER_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
+            errors[name] = f"at most {MAX_FILTER_VALUES} values of {MAX_VALUE_LENGTH} characters"
+        elif values:
+            filters[name] = tuple(values)
+    if errors:
+        raise BadSearchRequest(errors)
+    return SearchParams(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+
+
+class SearchService:
+    """The app's search: one backend, the outbox, and the results as the views need them."""
+
+    def __init__(self, app: Flask) -> None:
+        name = app.config.get("SEARCH_BACKEND") or "whoosh"
+        if name != "whoosh":
+            raise ValueError(f"KENNISBANK_SEARCH_BACKEND {name!r} is not available; use 'whoosh'")
+        root = app.config.get("SEARCH_PATH") or Path(app.instance_path) / "search"
+        with app.app_context():
+            self.backend: SearchBackend = WhooshBackend(Path(root), current_registry())
+        self.inline_drain = bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+
+    def drain(self) -> int:
+        """Apply the outbox now (called after each commit); never raises."""
+        if not self.inline_drain:
+            return 0
+        try:
+            return outbox.drain(self.backend, timeout=DRAIN_TIMEOUT)
+        except Exception:
+            log.exception("search index not updated now; the outbox keeps the change")
+            return 0
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a backend method; any engine failure becomes ``SearchUnavailable``."""
+        try:
+            return getattr(self.backend, method)(*args, **kwargs)
+        except SearchUnavailable:
+            self._reset()
+            raise
+        except Exception as exc:
+            log.exception("search failed")
+            self._reset()
+            raise SearchUnavailable(str(exc)) from exc
+
+    def _reset(self) -> None:
+        reset = getattr(self.backend, "reset", None)
+        if reset is not None:
+            reset()
+
+    def search(self, params: SearchParams, user: Any, lang: str) -> SearchPage:
+        registry = current_registry()
+        names = tuple(all_facets(registry))
+        query = SearchQuery(
+            visibility=visibility(user), text=params.text, lang=lang, filters=params.filters,
+            sort=params.sort, page=params.page, per_page=params.per_page, facets=names,
+        )
+        found = self._call("search", query)
+        suggestion = None
+        if params.text.strip() and found.total < SUGGEST_BELOW:
+            suggestion = self._call("suggest", params.text)
+        return SearchPage(
+            params=params,
+            total=found.total,
+            sort=query.effective_sort,
+            results=[_result(hit, lang) for hit in found.hits],
+            facets={
+                name: facet_entries(registry, name, found.facets.get(name, []),
+                                    params.filters.get(name, ()), lang)
+                for name in names
+            },
+            facet_titles={name: facet_title(registry, name, lang) for name in names},
+            suggestion=suggestion,
+        )
+
+    def related(self, item: Item, user: Any, lang: str,
+                limit: int = RELATED_LIMIT) -> list[dict[str, Any]]:
+        hits = self._call("related", item.id, visibility=visibility(user), lang=lang,
+                          limit=limit)
+        return [_result(hit, lang) for hit in hits if hit.id != item.id]
+
+
+def _result(hit: Any, lang: str) -> dict[str, Any]:
+    data = describe(hit)
+    data["url"] = url_for("web.item", item_id=hit.id, lang=lang)
+    return data
+
+
+def current_search() -> SearchService:
+    """The search service of the current app."""
+    return current_app.extensions[SEARCH_EXTENSION_KEY]
+
+
+def search(params: SearchParams, user: Any, lang: str) -> SearchPage:
+    """Search as ``user`` sees the collection, labels in ``lang``."""
+    return current_search().search(params, user, lang)
+
+
+def related(item: Item, user: Any, lang: str, limit: int = RELATED_LIMIT) -> list[dict[str, Any]]:
+    """Items like ``item`` that ``user`` may see."""
+    return current_search().related(item, user, lang, limit)

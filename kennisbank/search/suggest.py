@@ -1,0 +1,83 @@
+"""Did you mean: a corrected query made of real words from published content.
+
+The dictionary is the ``spell`` field: unstemmed, accent-folded words of the
+titles, summaries and bodies of *published* items only (drafts index an empty
+``spell`` field). Whoosh keeps a term in its term list until segments merge,
+even after the only document that had it was deleted or unpublished, so each
+candidate is also checked against the live, published documents' postings:
+a draft's word can never be suggested.
+
+For each query word that no published item contains, the closest words
+(Levenshtein distance 1, or 2 for words of six letters or more, same first
+letter) are candidates; the nearest wins, then the one in most published
+items. The suggestion is returned only if it finds a published item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .querytext import query_terms
+
+SPELL_FIELD = "spell"
+MAX_CANDIDATES = 40
+LONG_WORD = 6
+MAX_WORDS = 8
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def published_frequency(reader: Any, published: np.ndarray, word: str) -> int:
+    """In how many live published documents ``word`` occurs."""
+    if (SPELL_FIELD, word) not in reader:
+        return 0
+    docs = np.fromiter(reader.postings(SPELL_FIELD, word).all_ids(), dtype=np.int64)
+    return int(published[docs].sum()) if docs.size else 0
+
+
+def _correct(reader: Any, published: np.ndarray, word: str) -> str | None:
+    maxdist = 2 if len(word) >= LONG_WORD else 1
+    candidates = [
+        c for c in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1) if c != word
+    ][:MAX_CANDIDATES]
+    scored = []
+    for candidate in candidates:
+        frequency = published_frequency(reader, published, candidate)
+        if frequency:
+            scored.append((edit_distance(word, candidate), -frequency, candidate))
+    return min(scored)[2] if scored else None
+
+
+def suggest_query(
+    reader: Any, published: np.ndarray, text: str, has_results: Callable[[str], bool]
+) -> str | None:
+    """A corrected version of ``text``, or None when nothing needs correcting."""
+    words = query_terms(text)[:MAX_WORDS]
+    if not words or SPELL_FIELD not in reader.schema:
+        return None
+    corrected = []
+    changed = False
+    for word in words:
+        if len(word) < 3 or not word.isalpha() or published_frequency(reader, published, word):
+            corrected.append(word)
+            continue
+        better = _correct(reader, published, word)
+        changed = changed or better is not None
+        corrected.append(better or word)
+    if not changed:
+        return None
+    suggestion = " ".join(corrected)
+    return suggestion if has_results(suggestion) else None

@@ -1,0 +1,481 @@
+"""The Whoosh backend: an on-disk index in the instance folder.
+
+Layout of ``<instance>/search/``: ``index-<stamp>/`` folders, each a complete
+Whoosh index; ``CURRENT``, naming the folder in use (replaced atomically, so
+a rebuild swaps a fresh index in while searches go on); ``write.lock`` (see
+:mod:`.locking`).
+
+Speed comes from three things (see ``bench/RESULTS.md``): one searcher per
+process, reused until the index changes; per-document numpy arrays for
+visibility, filters, facet counts and sorting (:mod:`.doctable`), so Whoosh
+only finds and scores the matching documents; and snippets cut from stored
+character ranges for the shown page only (:mod:`.highlight`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.idsets import DocIdSet
+from whoosh.index import Index
+from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.searching import Searcher
+
+from ..auth.policy import Visibility
+from ..config import LANGUAGES
+from ..content.registry import Registry
+from ..models import Item
+from .analysis import normalize_keyword
+from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
+from .doctable import DocTable, SegmentTable, Vocabulary, build_segment, encode_meta
+from .document import build_document
+from .highlight import fragments
+from .locking import write_lock
+from .querytext import parse_user_query
+from .schema import (
+    FACET_SEPARATOR,
+    build_schema,
+    facet_field,
+    query_fields,
+    schema_signature,
+    text_field,
+    text_names,
+)
+from .suggest import suggest_query
+
+CURRENT = "CURRENT"
+LOCK_FILE = "write.lock"
+LOCK_TIMEOUT = 10.0
+WHOOSH_LOCK_TIMEOUT = 5.0
+REBUILD_MEMORY_MB = 256
+RELATED_TERMS = 12
+MAX_RESULT_WINDOW = 10_000
+
+
+class MaskSet(DocIdSet):
+    """A numpy boolean mask seen by Whoosh as a set of allowed document numbers."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self._mask = mask
+
+    def __contains__(self, docnum: object) -> bool:
+        return bool(self._mask[docnum])
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return int(self._mask.sum())
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self._mask).tolist())
+
+
+def positive_terms(query: Query) -> list[tuple[str, str]]:
+    """(field, term) of every word the query asks for, exclusions left out."""
+    from whoosh.query import AndNot, Not, Phrase
+
+    if isinstance(query, AndNot):
+        return positive_terms(query.a)
+    if isinstance(query, Not):
+        return []
+    if isinstance(query, Term):
+        return [(query.fieldname, query.text)]
+    if isinstance(query, Phrase):
+        return [(query.fieldname, word) for word in query.words]
+    return [term for child in query.children() for term in positive_terms(child)]
+
+
+class WhooshBackend:
+    """A :class:`~kennisbank.search.backend.SearchBackend` on Whoosh."""
+
+    def __init__(self, root: Path, registry: Registry, *, pinned: str | None = None,
+                 lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.root = Path(root)
+        self.registry = registry
+        self.schema = build_schema(registry)
+        self.lock_timeout = lock_timeout
+        self._pinned = pinned
+        self._lock = write_lock(self.root / LOCK_FILE)
+        self._read_lock = threading.RLock()
+        self._vocab = Vocabulary()
+        self._ix: Index | None = None
+        self._ix_name: str | None = None
+        self._searcher: Searcher | None = None
+        self._table: DocTable | None = None
+        self._table_key: tuple[str, int] | None = None
+        self._segments: dict[str, SegmentTable] = {}
+        self._fields: dict[str, float] | None = None
+
+    # Locations and opening
+
+    def _current_name(self) -> str | None:
+        if self._pinned:
+            return self._pinned
+        try:
+            return (self.root / CURRENT).read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _create_dir(self) -> tuple[str, Index]:
+        name = f"index-{time.time_ns()}-{os.getpid()}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        return name, whoosh_index.create_in(str(path), self.schema)
+
+    def _point_to(self, name: str) -> str | None:
+        """Make ``name`` the current index (atomically); return the previous one."""
+        previous = self._current_name()
+        temporary = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        temporary.write_text(name, encoding="utf-8")
+        os.replace(temporary, self.root / CURRENT)
+        return previous
+
+    def _index(self) -> Index:
+        """The current index, created on first use."""
+        name = self._current_name()
+        if name is None:
+            with self.writing():
+                name = self._current_name()
+                if name is None:
+                    name, _ = self._create_dir()
+                    self._point_to(name)
+        if name != self._ix_name or self._ix is None:
+            self._close()
+            try:
+                self._ix = whoosh_index.open_dir(str(self.root / name))
+            except (OSError, whoosh_index.IndexError, EOFError) as exc:
+                raise SearchUnavailable(f"the search index {name} cannot be opened: {exc}") from exc
+            self._ix_name = name
+        return self._ix
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._ix = self._searcher = self._table = self._table_key = None
+        self._fields = None
+
+    def _state(self) -> tuple[Searcher, DocTable]:
+        """The shared searcher and its arrays, refreshed only when the index changed."""
+        ix = self._index()
+        if self._searcher is None:
+            self._searcher = ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        reader = self._searcher.reader()
+        key = (self._ix_name or "", reader.generation())
+        if self._table is None or self._table_key != key:
+            self._table = self._build_table(reader)
+            self._table_key = key
+        return self._searcher, self._table
+
+    def _build_table(self, reader: Any) -> DocTable:
+        parts: list[tuple[SegmentTable, int, set[int]]] = []
+        seen: dict[str, SegmentTable] = {}
+        if reader.doc_count_all():
+            for leaf, offset in reader.leaf_readers():
+                segment = leaf.segment()
+                segid = segment.segment_id()
+                table = self._segments.get(segid)
+                if table is None:
+                    column = leaf.column_reader("meta", translate=False)
+                    table = build_segment(column, leaf.doc_count_all(), self._vocab)
+                seen[segid] = table
+                deleted = set(segment.deleted_docs()) if segment.has_deletions() else set()
+                parts.append((table, offset, deleted))
+        self._segments = seen
+        return DocTable.join(parts, self._vocab)
+
+    def reset(self) -> None:
+        """Forget the open index, so the next call opens it again."""
+        with self._read_lock:
+            self._close()
+
+    # Writing
+
+    def writing(self, timeout: float | None = None) -> AbstractContextManager[None]:
+        return self._lock.hold(self.lock_timeout if timeout is None else timeout)
+
+    def _document_fields(self, item: Item, names: set[str]) -> dict[str, Any]:
+        document = build_document(item, self.registry)
+        texts: dict[str, dict[str, str]] = document["text"]
+        fields: dict[str, Any] = {
+            "id": str(document["id"]),
+            "status": document["status"],
+            "display": {key: document[key] for key in (
+                "external_id", "type", "sector", "country", "city", "languages", "status")},
+        }
+        titles = {}
+        for lang in LANGUAGES:
+            shown = texts.get(lang) or next(iter(texts.values()), {})
+            titles[lang] = normalize_keyword(shown.get("title", ""))
+        fields["meta"] = encode_meta(document, titles)
+        if document.get("owner_id"):
+            fields["owner"] = str(document["owner_id"])
+        for lang, values in texts.items():
+            for name, text in values.items():
+                if text:
+                    fields[text_field(name, lang)] = text
+        extra = "\n".join(str(text) for text in document["extra_text"] if text)
+        if extra:
+            for lang in LANGUAGES:
+                fields[text_field("extra_text", lang)] = extra
+        keywords = ",".join(str(k).replace(",", " ") for k in document["keywords"] if k)
+        if keywords:
+            fields["keywords"] = keywords
+        for facet, values in document["facets"].items():
+            clean = [str(v).replace(FACET_SEPARATOR, " ") for v in values if v]
+            if clean:
+                fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
+        if document["status"] == "published":
+            fields["spell"] = "\n".join(
+                values.get(name, "") for values in texts.values()
+                for name in ("title", "summary", "body")
+            )
+        return {name: value for name, value in fields.items() if name in names}
+
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
+        with self.writing():
+            ix = self._index()
+            names = set(ix.schema.names())
+            documents = [self._document_fields(item, names) for item in items]
+            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
+            try:
+                for item_id in delete_ids:
+                    writer.delete_by_term("id", str(item_id))
+                for fields in documents:
+                    writer.update_document(**fields)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def index(self, items: Iterable[Item]) -> None:
+        self.apply(items, ())
+
+    def delete(self, ids: Iterable[int]) -> None:
+        self.apply((), ids)
+
+    def clear(self) -> None:
+        with self.writing():
+            name, _ = self._create_dir()
+            self._swap(name)
+
+    def _swap(self, name: str) -> None:
+        previous = self._point_to(name)
+        self.reset()
+        if previous and previous != name:
+            shutil.rmtree(self.root / previous, ignore_errors=True)
+
+    def rebuild(
+        self,
+        batches: Iterator[list[Item]],
+        *,
+        progress: ProgressFn | None = None,
+        finish: Callable[[SearchBackend], None] | None = None,
+    ) -> int:
+        name, ix = self._create_dir()
+        names = set(self.schema.names())
+        count = 0
+        try:
+            writer = ix.writer(limitmb=REBUILD_MEMORY_MB)
+            try:
+                for batch in batches:
+                    for item in batch:
+                        writer.add_document(**self._document_fields(item, names))
+                    count += len(batch)
+                    if progress is not None:
+                        progress(len(batch))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            with self.writing():
+                if finish is not None:
+                    finish(WhooshBackend(self.root, self.registry, pinned=name))
+                self._swap(name)
+        except BaseException:
+            shutil.rmtree(self.root / name, ignore_errors=True)
+            raise
+        return count
+
+    # Reading
+
+    def _query_fields(self, searcher: Searcher) -> dict[str, float]:
+        if self._fields is None:
+            self._fields = query_fields(self.registry, searcher.schema)
+        return self._fields
+
+    def _parse(self, searcher: Searcher, text: str) -> Query:
+        return parse_user_query(text, self._query_fields(searcher), searcher.schema)
+
+    @staticmethod
+    def _matching(searcher: Searcher, query: Query, size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        if query is not NullQuery:
+            found = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+            mask[found] = True
+        return mask
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        with self._read_lock:
+            searcher, table = self._state()
+            base = table.visible(query.visibility)
+            parsed: Query | None = None
+            if query.text.strip():
+                parsed = self._parse(searcher, query.text)
+                base &= self._matching(searcher, parsed, table.size)
+            filters = {
+                facet: table.facet_mask(facet, values)
+                for facet, values in query.filters.items() if values
+            }
+            result = base.copy()
+            for mask in filters.values():
+                result &= mask
+            facets = {}
+            for facet in query.facets:
+                mask = base.copy()
+                for other, other_mask in filters.items():
+                    if other != facet:
+                        mask &= other_mask
+                facets[facet] = table.counts(facet, mask)
+            total = int(result.sum())
+            page = self._page(searcher, table, query, parsed, result, total)
+            hits = [self._hit(searcher, table, docnum, score, query.lang) for docnum, score in page]
+            if parsed is not None and query.highlight and hits:
+                self._highlight(searcher, parsed, hits, [d for d, _ in page], query.lang)
+            return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _page(self, searcher: Searcher, table: DocTable, query: SearchQuery,
+              parsed: Query | None, result: np.ndarray, total: int
+              ) -> list[tuple[int, float | None]]:
+        start = (query.page - 1) * query.per_page
+        end = min(start + query.per_page, MAX_RESULT_WINDOW)
+        if start >= min(total, end):
+            return []
+        sort = query.effective_sort
+        if sort == "relevance" and parsed is not None:
+            found = searcher.search(parsed, filter=MaskSet(result), limit=end)
+            return [(docnum, float(score)) for score, docnum in found.top_n[start:end]]
+        if sort == "relevance":
+            sort = "newest"
+        ordered = table.order(np.flatnonzero(result), sort, query.lang)[start:end]
+        return [(int(docnum), None) for docnum in ordered]
+
+    @staticmethod
+    def _hit(searcher: Searcher, table: DocTable, docnum: int, score: float | None,
+             lang: str) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        display = stored.get("display") or {}
+        languages = display.get("languages") or []
+        shown = lang if lang in languages else (languages[0] if languages else lang)
+        return Hit(
+            id=int(table.ids[docnum]),
+            external_id=display.get("external_id"),
+            type=display.get("type", ""),
+            title=stored.get(text_field("title", shown), ""),
+            summary=stored.get(text_field("summary", shown), ""),
+            lang=shown,
+            languages=list(languages),
+            sector=display.get("sector", ""),
+            country=display.get("country"),
+            city=display.get("city"),
+            score=score,
+        )
+
+    def _highlight(self, searcher: Searcher, query: Query, hits: list[Hit],
+                   docnums: list[int], lang: str) -> None:
+        """Marked snippets for the shown page: from the shown translation, or
+        from the other one when only that matched."""
+        names = text_names(self.registry)[1:]
+        terms = positive_terms(query)
+        reader = searcher.reader()
+        spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        wanted = sorted(set(docnums))
+        for fieldname, text in terms:
+            if fieldname.rsplit("_", 1)[0] not in names or (fieldname, text) not in reader:
+                continue
+            matcher = reader.postings(fieldname, text)
+            for docnum in wanted:
+                if not matcher.is_active():
+                    break
+                matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    found = spans.setdefault((docnum, fieldname), [])
+                    found += [(s, e) for _, s, e in matcher.value_as("characters")]
+        for hit, docnum in zip(hits, docnums, strict=True):
+            order = [hit.lang] + [other for other in hit.languages if other != hit.lang]
+            stored: dict[str, Any] | None = None
+            for shown in order:
+                fields = [
+                    text_field(n, shown) for n in names if (docnum, text_field(n, shown)) in spans
+                ]
+                if not fields:
+                    continue
+                stored = stored or searcher.stored_fields(docnum)
+                for fieldname in fields:
+                    room = 3 - len(hit.highlights)
+                    if room > 0:
+                        hit.highlights += fragments(
+                            stored.get(fieldname, ""), spans[(docnum, fieldname)], room)
+                break
+
+    def related(self, item_id: int, *, visibility: Visibility, lang: str,
+                limit: int) -> list[Hit]:
+        with self._read_lock:
+            searcher, table = self._state()
+            docnum = table.docnum(item_id)
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            clauses: list[Query] = []
+            for shown in (stored.get("display") or {}).get("languages") or []:
+                text = "\n".join(
+                    stored.get(text_field(name, shown), "") for name in ("title", "summary", "body")
+                )
+                body = text_field("body", shown)
+                if body not in searcher.schema:
+                    continue
+                for term, weight in searcher.key_terms_from_text(body, text, RELATED_TERMS):
+                    clauses.append(Term(body, term, boost=weight))
+                    clauses.append(Term(text_field("title", shown), term, boost=2 * weight))
+            if not clauses:
+                return []
+            allowed = table.visible(visibility)
+            allowed[docnum] = False
+            found = searcher.search(Or(clauses), filter=MaskSet(allowed), limit=limit)
+            return [self._hit(searcher, table, d, float(s), lang) for s, d in found.top_n]
+
+    def suggest(self, text: str) -> str | None:
+        with self._read_lock:
+            searcher, table = self._state()
+            published = table.published_mask()
+
+            def has_results(candidate: str) -> bool:
+                parsed = self._parse(searcher, candidate)
+                return bool((self._matching(searcher, parsed, table.size) & published).any())
+
+            return suggest_query(searcher.reader(), published, text, has_results)
+
+    def count(self) -> int:
+        with self._read_lock:
+            return int(self._state()[1].live.sum())
+
+    def stamps(self) -> dict[int, str]:
+        with self._read_lock:
+            _, table = self._state()
+            return {
+                int(table.ids[d]): table.stamps[d] for d in np.flatnonzero(table.live).tolist()
+            }
+
+    def schema_outdated(self) -> bool:
+        return schema_signature(self._index().schema) != schema_signature(self.schema)
