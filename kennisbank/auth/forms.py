@@ -15,6 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from ..config import LANGUAGES
@@ -81,7 +82,7 @@ class UserCreateForm(RoleForm):
     )
     language = SelectField(
         _l("Language"),
-        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         validators=[_required()],
     )
     password = PasswordField(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.accounts import AccountError, create_user, deactivate, reactivate, set_role
 from ..auth.forms import RoleForm, UserCreateForm
@@ -51,9 +52,10 @@ def _admin() -> User:
 
 def _fill_choices(form: RoleForm) -> None:
     lang = page_lang()
-    form.role.choices = [(role, role_label(role)) for role in ROLES]
+    form.role.choices = [SelectChoice(role, role_label(role)) for role in ROLES]
     form.sectors.choices = [
-        (code, current_registry().sector_label(code, lang)) for code in current_registry().sectors
+        SelectChoice(code, current_registry().sector_label(code, lang))
+        for code in current_registry().sectors
     ]
 
 
