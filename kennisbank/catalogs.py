@@ -28,9 +28,10 @@ class Domain:
     """One catalog family: where its sources are and where its catalogs live."""
 
     name: str
-    sources: Path
+    base: Path
     translations: Path
-    mapping: Path | None = None
+    mapping: Path
+
 
     def po(self, lang: str) -> Path:
         return self.translations / lang / "LC_MESSAGES" / f"{self.name}.po"
@@ -38,13 +39,12 @@ class Domain:
 
 def domains() -> list[Domain]:
     """The core's domain and one per bundled plugin that has a translations folder."""
-    found = [Domain("messages", ROOT / "kennisbank", ROOT / "translations",
-                    ROOT / "translations" / "babel.cfg")]
+    found = [Domain("messages", ROOT, ROOT / "translations", ROOT / "translations" / "babel.cfg")]
     for translations in sorted(ROOT.glob("plugins/*/kennisbank_*/translations")):
         package = translations.parent
-        mapping = package.parent / "babel.cfg"
-        found.append(Domain(package.name, package, translations,
-                            mapping if mapping.exists() else None))
+        # A plugin's babel.cfg patterns are relative to the plugin's own folder.
+        found.append(Domain(package.name, package.parent, translations,
+                            package.parent / "babel.cfg"))
     return found
 
 
@@ -55,10 +55,8 @@ def _pybabel(*args: str) -> None:
 def update(domain: Domain) -> None:
     """Extract, then create or update each language's catalog."""
     pot = domain.translations / f"{domain.name}.pot"
-    extract = ["extract", *KEYWORDS, "--no-location", "--sort-output", "-o", str(pot)]
-    if domain.mapping:
-        extract += ["-F", str(domain.mapping)]
-    _pybabel(*extract, str(domain.sources if domain.mapping is None else ROOT))
+    _pybabel("extract", *KEYWORDS, "--no-location", "--sort-output", "-o", str(pot),
+             "-F", str(domain.mapping), str(domain.base))
     for lang in LANGUAGES:
         po = domain.po(lang)
         command = "update" if po.exists() else "init"

@@ -2,7 +2,6 @@
 
 pytest only sees a conftest's fixtures below its own folder, and the core's
 live in ``tests/``; re-exporting them here lets each plugin's tests use them
-as if they were the core's own. The repository root goes on ``sys.path`` so
 ``tests`` imports however pytest is started (``pytest plugins/education``
 from the ``pytest`` script does not put the working directory there).
 """
@@ -11,7 +10,5 @@ import sys
 from pathlib import Path
 
 ROOT = str(Path(__file__).resolve().parent.parent)
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.conftest import *  # noqa: E402, F403
