@@ -8,7 +8,6 @@ object through ``make_app(tmp_path, EXTRA_PLUGINS=[plugin])``.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from kennisbank.content.registry import current_registry
 from kennisbank.content.service import ValidationError, commit, delete_item, save_item
 from kennisbank.extensions import db
 from kennisbank.models import IndexTask, Item, ItemTranslation, Revision
-from kennisbank.plugins import hook
+from kennisbank.search.document import build_document
 from tests.conftest import Runner, item_data, make_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -301,23 +300,20 @@ class IndexPlugin:
 
 
 def test_hook_index_document(tmp_path: Path) -> None:
-    """Uses ``kennisbank.search.document`` when the search package builds documents;
-    until then the hook is called through the relay, as the indexer will call it."""
+    """Saving an item indexes it; the search document goes through the hook on its way."""
     plugin = IndexPlugin()
     app = make_app(tmp_path, EXTRA_PLUGINS=[plugin])
     item_id = save(app)
+    assert plugin.calls and {call[0] for call in plugin.calls} == {item_id}
+    indexed = plugin.calls[-1][1]
+    assert isinstance(indexed, dict) and indexed["id"] == item_id
+    assert "partner of Deventer" in indexed["extra_text"]
     with app.app_context():
         item = db.session.get(Item, item_id)
-        build = getattr(importlib.import_module("kennisbank.search"), "document", None)
-        if build is not None:
-            document = build(item)
-        else:
-            document = {"extra_text": [], "keywords": [], "facets": {}}
-            hook().index_document(item=item, document=document)
-    assert [call[0] for call in plugin.calls] == [item_id]
-    assert plugin.calls[0][1] is document
-    assert "partner of Deventer" in document["extra_text"]
-    assert "hooktest-keyword" in document["keywords"]
+        document = build_document(item, current_registry())
+    assert plugin.calls[-1][1] is document
+    assert document["extra_text"] == ["partner of Deventer"]
+    assert "hooktest-keyword" in document["keywords"] and "fietsen" in document["keywords"]
 
 
 # -- lifecycle events -----------------------------------------------------------------
@@ -377,10 +373,11 @@ def test_hook_item_deleted(tmp_path: Path) -> None:
     item_id = save(app)
     with app.app_context():
         delete_item(db.session.get(Item, item_id))
+        db.session.flush()
+        tasks = db.session.execute(db.select(IndexTask.action).where(IndexTask.item_id == item_id))
+        assert "delete" in tasks.scalars().all()  # the index forgets it in the same transaction
         commit()
         assert db.session.get(Item, item_id) is None
-        tasks = db.session.execute(db.select(IndexTask.action).where(IndexTask.item_id == item_id))
-        assert "delete" in tasks.scalars().all()
     assert plugin.deleted == [(item_id, "Bicycle streets in the centre")]
 
 

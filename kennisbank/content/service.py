@@ -141,7 +141,6 @@ def save_item(
         db.session.add(item)
     _apply(item, clean)
     now = utcnow()
-    item.updated_at = now
     published_now = item.status == "published" and not was_published
     if published_now:
         item.published_at = now
@@ -149,6 +148,9 @@ def save_item(
     after = item_to_data(item)
     changed = sorted(_changed_keys(before, after))
     if created or changed:
+        # Only a real change counts as an update: re-importing the same file
+        # must leave "recently updated" lists and feeds alone.
+        item.updated_at = now
         db.session.add(
             Revision(item=item, user=user, action=action, comment=comment,
                      changed=changed, snapshot=after)

@@ -52,10 +52,13 @@ def parse_lines(lines: Iterable[str | bytes]) -> tuple[list[tuple[int, Any]], di
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, bytes):
             try:
-                raw = raw.decode("utf-8")
+                # Editors on Windows save UTF-8 with a byte order mark on line 1.
+                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError:
                 errors[number] = {"line": _("Not valid UTF-8 text.")}
                 continue
+        elif number == 1:
+            raw = raw.removeprefix("\ufeff")
         if not raw.strip():
             continue
         if len(raw) > MAX_LINE_LENGTH:
