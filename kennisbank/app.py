@@ -25,6 +25,8 @@ from .search import init_app as init_search
 from .security import init_app as init_security
 from .web import account as account_pages
 from .web import admin as admin_pages
+from .web import browse as browse_pages
+from .web import editing as editing_pages
 from .web import init_app as init_web
 from .web import workflow as workflow_pages
 
@@ -57,6 +59,8 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_auth(app)
     init_security(app)
     init_web(app)
+    editing_pages.init_app(app)
+    browse_pages.init_app(app)
     account_pages.init_app(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)

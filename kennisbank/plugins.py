@@ -20,7 +20,11 @@ from . import hookspecs
 
 ENTRY_POINT_GROUP = "kennisbank"
 #: Core features that use the plugin contract themselves.
-BUILTIN_PLUGINS = ("kennisbank.content.vocab", "kennisbank.content.practice")
+BUILTIN_PLUGINS = (
+    "kennisbank.content.vocab",
+    "kennisbank.content.practice",
+    "kennisbank.attachments.hooks",
+)
 EXTENSION_KEY = "kennisbank.plugins"
 
 

@@ -1,0 +1,502 @@
+"""Edit forms generated from a content type: inputs, form values and error placement.
+
+A plugin declares its fields once (:class:`~kennisbank.content.types.Field`);
+this module turns them into HTML inputs that fit each kind, turns what a
+browser sends back into the import format for the one validation path
+(:func:`kennisbank.content.service.validate`, ``strict=False``), and puts each
+validation message next to the input it is about. The form's values are kept
+as the strings the browser sent, so a form with errors shows back exactly what
+the person typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel import Locale
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from ..attachments.sniff import KINDS
+from ..attachments.storage import format_size, max_attachment_size
+from ..config import LANGUAGES
+from ..content.registry import current_registry
+from ..content.types import ContentType, Field, label_in
+from ..content.validation import DEFAULT_MAX_LENGTH
+from ..content.vocab import THEMES, countries
+
+#: Common item fields, in form order.
+COMMON_NAMES = (
+    "sector", "themes", "tags", "city", "country", "organisation", "start_date", "end_date",
+)
+TEXT_NAMES = ("title", "summary", "body")
+#: A choice with this many options or fewer is shown as radio buttons, else a select.
+RADIO_LIMIT = 4
+ATTACHMENTS = "attachments"
+REMOVE_ATTACHMENT = "remove_attachment"
+
+ACCEPT = [ext for kind in KINDS.values() for ext in kind.extensions] + list(KINDS)
+
+FormValues = dict[str, Any]
+
+
+def shared_name(fld: Field) -> str:
+    return f"f-{fld.name}"
+
+
+def lang_name(lang: str, name: str) -> str:
+    return f"{lang}-{name}"
+
+
+def remove_name(lang: str) -> str:
+    return f"{lang}-remove"
+
+
+def language_name(code: str, ui_lang: str) -> str:
+    """A language's name in the reader's language, from CLDR ("Engels", "Dutch")."""
+    return Locale.parse(ui_lang).languages.get(code, code)
+
+
+@dataclass
+class Input:
+    """One form control (or group of checkboxes/radios) with what the template needs."""
+
+    name: str
+    label: str
+    widget: str
+    value: Any = ""
+    required: bool = False
+    hint: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    lang: str | None = None
+    error: str = ""
+    summary_label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"in-{self.name}"
+
+    @property
+    def grouped(self) -> bool:
+        """Checkboxes and radios are a fieldset with a legend, not one labelled control."""
+        return self.widget in ("checkboxes", "radios")
+
+    @property
+    def target(self) -> str:
+        """Where the error summary links to: the control, or a group's first option."""
+        return f"{self.id}-0" if self.grouped and self.options else self.id
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.hint:
+            ids.append(f"hint-{self.name}")
+        if self.error:
+            ids.append(f"err-{self.name}")
+        return " ".join(ids)
+
+    @property
+    def option_type(self) -> str:
+        return "checkbox" if self.widget == "checkboxes" else "radio"
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        """HTML attributes of the control (for Jinja's ``xmlattr``); ``None`` leaves one out.
+
+        Inputs in a language column are not marked ``required``: the whole
+        language may be left empty; the label and hint say what is needed.
+        """
+        found: dict[str, Any] = {
+            key: key if value is True else value for key, value in self.attrs.items()
+        }
+        found["aria-describedby"] = self.describedby or None
+        found["aria-invalid"] = "true" if self.error else None
+        found["required"] = "required" if self.required and not self.lang else None
+        found["lang"] = self.lang
+        return found
+
+    def selected(self, option: str) -> bool:
+        if isinstance(self.value, list):
+            return option in self.value
+        return self.value == option
+
+
+@dataclass
+class Column:
+    """The translatable inputs of one language."""
+
+    lang: str
+    title: str
+    inputs: list[Input]
+    exists: bool
+    remove: Input | None = None
+
+
+@dataclass
+class Problem:
+    """One line of the error summary; ``target`` is the id it links to, if any."""
+
+    label: str
+    message: str
+    target: str | None
+
+
+@dataclass
+class ItemForm:
+    ctype: ContentType
+    common: list[Input]
+    columns: list[Column]
+    details: list[Input]
+    upload: Input
+    problems: list[Problem]
+    missing: list[str]
+    new: bool
+
+    @property
+    def inputs(self) -> list[Input]:
+        """In page order, which is also the error summary's order."""
+        found: list[Input] = []
+        for column in self.columns:
+            found += column.inputs + ([column.remove] if column.remove else [])
+        return found + self.common + self.details + [self.upload]
+
+
+# -- reading and writing form values ---------------------------------------------------
+
+
+def _multi_names(ctype: ContentType) -> set[str]:
+    names = {"themes"}
+    names |= {shared_name(f) for f in ctype.shared_fields if f.kind == "multichoice"}
+    names |= {
+        lang_name(lang, f.name)
+        for lang in LANGUAGES
+        for f in ctype.translatable_fields
+        if f.kind == "multichoice"
+    }
+    return names
+
+
+def _value_names(ctype: ContentType) -> list[str]:
+    names = list(COMMON_NAMES) + [shared_name(f) for f in ctype.shared_fields]
+    for lang in LANGUAGES:
+        names += [lang_name(lang, n) for n in TEXT_NAMES]
+        names += [lang_name(lang, f.name) for f in ctype.translatable_fields]
+        names.append(remove_name(lang))
+    return names
+
+
+def _normalise(text: str) -> str:
+    """Browsers send CRLF line ends; limits count characters people typed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_form(form: MultiDict[str, str], ctype: ContentType) -> FormValues:
+    """The submitted values, as strings and lists of strings, exactly as typed."""
+    multi = _multi_names(ctype)
+    values: FormValues = {}
+    for name in _value_names(ctype):
+        if name in multi:
+            values[name] = [_normalise(v) for v in form.getlist(name)]
+        else:
+            values[name] = _normalise(form.get(name, ""))
+    return values
+
+
+def _to_form(fld: Field, value: Any) -> Any:
+    if fld.kind == "multichoice":
+        return [str(v) for v in value or []]
+    if value is None:
+        return ""
+    if fld.kind == "boolean":
+        return "on" if value else ""
+    return str(value)
+
+
+def values_from_data(data: Mapping[str, Any], ctype: ContentType) -> FormValues:
+    """Form values for an item in the import format (an item being edited, or defaults)."""
+    values: FormValues = {name: "" for name in _value_names(ctype)}
+    values.update({name: [] for name in _multi_names(ctype)})
+    for name in ("sector", "city", "country", "organisation", "start_date", "end_date"):
+        values[name] = str(data.get(name) or "")
+    values["themes"] = list(data.get("themes") or [])
+    values["tags"] = ", ".join(data.get("tags") or [])
+    shared = data.get("fields") or {}
+    for fld in ctype.shared_fields:
+        values[shared_name(fld)] = _to_form(fld, shared.get(fld.name))
+    for lang, text in (data.get("translations") or {}).items():
+        if lang not in LANGUAGES:
+            continue
+        for name in TEXT_NAMES:
+            values[lang_name(lang, name)] = str(text.get(name) or "")
+        for fld in ctype.translatable_fields:
+            values[lang_name(lang, fld.name)] = _to_form(fld, text.get(fld.name))
+    return values
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def data_from_values(
+    values: FormValues, ctype: ContentType, *, base: Mapping[str, Any], existing: list[str]
+) -> dict[str, Any]:
+    """The import format for validation, from form values.
+
+    ``base`` supplies what the form does not edit (type, status, external id).
+    A language is sent when anything was typed in it, or when the item already
+    has it (so clearing a title is an error, not a silent deletion), unless its
+    "delete this translation" box is ticked.
+    """
+    data: dict[str, Any] = {key: base[key] for key in ("type", "status", "external_id")
+                            if base.get(key)}
+    for name in COMMON_NAMES:
+        data[name] = values.get(name, "")
+    data["fields"] = {
+        fld.name: values.get(shared_name(fld), "")
+        for fld in ctype.shared_fields
+        if not _is_blank(values.get(shared_name(fld)))
+    }
+    translations: dict[str, dict[str, Any]] = {}
+    for lang in LANGUAGES:
+        if values.get(remove_name(lang)):
+            continue
+        text = {name: values.get(lang_name(lang, name), "") for name in TEXT_NAMES}
+        text.update(
+            (fld.name, values.get(lang_name(lang, fld.name), ""))
+            for fld in ctype.translatable_fields
+        )
+        if lang in existing or any(not _is_blank(v) for v in text.values()):
+            translations[lang] = {k: v for k, v in text.items() if not _is_blank(v)}
+    data["translations"] = translations
+    return data
+
+
+def missing_languages(data: Mapping[str, Any]) -> list[str]:
+    present = data.get("translations") or {}
+    return [lang for lang in LANGUAGES if lang not in present]
+
+
+# -- building inputs ---------------------------------------------------------------------
+
+
+def _required_suffix(label: str, required: bool) -> str:
+    return _("%(label)s (required)", label=label) if required else label
+
+
+def field_input(fld: Field, name: str, value: Any, ui_lang: str, lang: str | None = None) -> Input:
+    """The input that fits a field's kind, labelled in the reader's language."""
+    label = label_in(fld.label, ui_lang, fld.name)
+    made = Input(
+        name=name,
+        label=_required_suffix(label, fld.required),
+        summary_label=label,
+        widget="text",
+        value=value,
+        required=fld.required,
+        hint=label_in(fld.help, ui_lang),
+        lang=lang,
+    )
+    kind = fld.kind
+    if kind in ("text", "keyword"):
+        made.attrs["maxlength"] = fld.max_length or DEFAULT_MAX_LENGTH[kind]
+    elif kind == "markdown":
+        made.widget = "textarea"
+        made.attrs["rows"] = 6
+        made.hint = " ".join(filter(None, [made.hint, _("Markdown is allowed.")]))
+    elif kind in ("url", "email"):
+        made.widget = kind
+        made.attrs["maxlength"] = fld.max_length or DEFAULT_MAX_LENGTH[kind]
+    elif kind in ("integer", "decimal"):
+        made.widget = "number"
+        made.attrs["step"] = "1" if kind == "integer" else "any"
+        if fld.min_value is not None:
+            made.attrs["min"] = _number(fld.min_value)
+        if fld.max_value is not None:
+            made.attrs["max"] = _number(fld.max_value)
+    elif kind == "date":
+        made.widget = "date"
+        made.hint = " ".join(filter(None, [made.hint, date_hint()]))
+    elif kind == "boolean":
+        made.widget = "checkbox"
+    elif kind == "country":
+        made.widget = "select"
+        made.options = [("", _("Choose a country"))] + countries(ui_lang)
+    elif kind in ("choice", "multichoice"):
+        options = [(code, fld.choice_label(code, ui_lang)) for code in fld.choices or {}]
+        if kind == "multichoice":
+            made.widget = "checkboxes"
+        elif len(options) <= RADIO_LIMIT:
+            made.widget = "radios"
+            if not fld.required:
+                options.append(("", _("Not specified")))
+        else:
+            made.widget = "select"
+            options.insert(0, ("", _("Choose…")))
+        made.options = options
+    return made
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def markdown_hint() -> str:
+    return _("You can use Markdown: **bold**, *italic*, lists starting with -, "
+             "and links as [text](https://example.org).")
+
+
+def date_hint() -> str:
+    return _("For example 2024-03-31.")
+
+
+def common_inputs(values: FormValues, ui_lang: str) -> list[Input]:
+    registry = current_registry()
+    sectors = sorted(
+        ((code, registry.sector_label(code, ui_lang)) for code in registry.sectors),
+        key=lambda pair: pair[1],
+    )
+    themes = [
+        (code, _("Goal %(number)s: %(name)s", number=code.removeprefix("sdg"),
+                 name=label_in(labels, ui_lang)))
+        for code, labels in THEMES.items()
+    ]
+    return [
+        Input("sector", _required_suffix(_("Sector"), True), "select", values["sector"],
+              required=True, options=[("", _("Choose a sector"))] + sectors,
+              summary_label=_("Sector")),
+        Input("themes", _("Themes"), "checkboxes", values["themes"], options=themes,
+              hint=_("The Sustainable Development Goals this practice contributes to."),
+              summary_label=_("Themes")),
+        Input("tags", _("Tags"), "text", values["tags"], attrs={"maxlength": 2000},
+              hint=_("Separate tags with commas, for example: cycling, mobility."),
+              summary_label=_("Tags")),
+        Input("city", _("City"), "text", values["city"], attrs={"maxlength": 120},
+              summary_label=_("City")),
+        Input("country", _("Country"), "select", values["country"],
+              options=[("", _("Choose a country"))] + countries(ui_lang),
+              summary_label=_("Country")),
+        Input("organisation", _("Organisation"), "text", values["organisation"],
+              attrs={"maxlength": 200}, summary_label=_("Organisation")),
+        Input("start_date", _("Start date"), "date", values["start_date"], hint=date_hint(),
+              summary_label=_("Start date")),
+        Input("end_date", _("End date"), "date", values["end_date"], hint=date_hint(),
+              summary_label=_("End date")),
+    ]
+
+
+def language_column(
+    ctype: ContentType, values: FormValues, lang: str, ui_lang: str, *, exists: bool,
+    removable: bool,
+) -> Column:
+    config = current_app.config
+    language = language_name(lang, ui_lang)
+
+    def text(name: str, label: str, widget: str, **extra: Any) -> Input:
+        return Input(lang_name(lang, name), label, widget, values[lang_name(lang, name)],
+                     lang=lang, summary_label=label, **extra)
+
+    inputs = [
+        text("title", _("Title"), "text", attrs={"maxlength": config["MAX_TITLE_LENGTH"]},
+             hint=_("Needed for each language you fill in.")),
+        text("summary", _("Summary"), "textarea",
+             attrs={"maxlength": config["MAX_SUMMARY_LENGTH"], "rows": 3},
+             hint=_("One or two sentences shown in lists and search results.")),
+        text("body", _("Description"), "textarea", attrs={"rows": 10}, hint=markdown_hint()),
+    ]
+    inputs += [
+        field_input(fld, lang_name(lang, fld.name), values[lang_name(lang, fld.name)], ui_lang,
+                    lang)
+        for fld in ctype.translatable_fields
+    ]
+    for made in inputs:
+        made.summary_label = _("%(label)s (%(language)s)", label=made.summary_label,
+                               language=language)
+    remove = None
+    if exists and removable:
+        remove = Input(remove_name(lang), _("Delete the %(language)s text of this item",
+                                            language=language),
+                       "checkbox", values.get(remove_name(lang), ""))
+    return Column(lang, language, inputs, exists, remove)
+
+
+def build_form(
+    ctype: ContentType,
+    values: FormValues,
+    *,
+    ui_lang: str,
+    existing: list[str],
+    errors: Mapping[str, str] | None = None,
+    new: bool,
+) -> ItemForm:
+    """Every input with its value, and each error placed by its path."""
+    columns = [
+        language_column(ctype, values, lang, ui_lang, exists=lang in existing,
+                        removable=len(existing) > 1)
+        for lang in LANGUAGES
+    ]
+    form = ItemForm(
+        ctype=ctype,
+        common=common_inputs(values, ui_lang),
+        columns=columns,
+        details=[
+            field_input(fld, shared_name(fld), values[shared_name(fld)], ui_lang)
+            for fld in ctype.shared_fields
+        ],
+        upload=upload_input(),
+        problems=[],
+        missing=[lang for lang in LANGUAGES if lang not in existing],
+        new=new,
+    )
+    place_errors(form, errors or {})
+    return form
+
+
+def upload_input() -> Input:
+    """The file input; a browser cannot be told to keep a chosen file, so it starts empty."""
+    return Input(
+        ATTACHMENTS, _("Add files"), "file", "",
+        hint=_("PDF, Word (DOCX), OpenDocument text (ODT), PNG, JPEG or WebP; "
+               "at most %(size)s per file.", size=format_size(max_attachment_size())),
+        attrs={"accept": ",".join(ACCEPT), "multiple": True},
+        summary_label=_("Attachments"),
+    )
+
+
+def error_input_name(key: str, ctype: ContentType) -> str | None:
+    """The input an error path is about: ``translations.nl.title`` -> ``nl-title``."""
+    parts = key.split(".")
+    if parts[0] == "translations":
+        lang = parts[1] if len(parts) > 1 and parts[1] in LANGUAGES else LANGUAGES[0]
+        name = parts[2] if len(parts) > 2 else "title"
+        return lang_name(lang, name)
+    if parts[0] == "fields" and len(parts) > 1:
+        return f"f-{parts[1]}"
+    if key in COMMON_NAMES or key == ATTACHMENTS:
+        return key
+    if key in TEXT_NAMES:
+        return lang_name(LANGUAGES[0], key)
+    fld = ctype.field(key)
+    if fld is not None:
+        return lang_name(LANGUAGES[0], key) if fld.translatable else shared_name(fld)
+    return None
+
+
+def place_errors(form: ItemForm, errors: Mapping[str, str]) -> None:
+    """Messages next to their inputs; the summary lists them in form order."""
+    by_name = {made.name: made for made in form.inputs}
+    loose: list[Problem] = []
+    for key, message in errors.items():
+        target = by_name.get(error_input_name(key, form.ctype) or "")
+        if target is None:
+            loose.append(Problem("", message, None))
+        else:
+            target.error = f"{target.error} {message}".strip()
+    form.problems = loose + [
+        Problem(made.summary_label or made.label, made.error, made.target)
+        for made in form.inputs
+        if made.error
+    ]
