@@ -8,6 +8,7 @@ a bug or option change in the renderer cannot open a hole.
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -17,10 +18,15 @@ from markupsafe import Markup
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre",
     "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
-    "del", "sup", "sub",
+    "del", "s", "sup", "sub",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+# markdown-it aligns table columns with ``style="text-align:..."``; only that
+# property survives (see ``filter_style_properties`` below).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+#: Link targets kept: absolute web and mail links, and links within the site.
+#: A relative target ("notes.html") has no meaning: an item is shown on many pages.
+SAFE_HREF_PREFIXES = ("http://", "https://", "mailto:", "#", "/")
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +41,12 @@ def _shift_headings(html: str) -> str:
     return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
 
 
+def _keep_safe_href(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href" and not value.lower().startswith(SAFE_HREF_PREFIXES):
+        return None
+    return value
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown to sanitised HTML, safe to insert into a page."""
     if not text:
@@ -45,13 +57,19 @@ def render_markdown(text: str | None) -> Markup:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_keep_safe_href,
+        filter_style_properties={"text-align"},
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 - cleaned by nh3 against the allowlist above
 
 
 def plain_text(text: str | None) -> str:
-    """Markdown reduced to its words, for snippets and feeds."""
+    """Markdown reduced to its words, for snippets and feeds.
+
+    The result is text, not HTML: entities are decoded ("&amp;" becomes "&"),
+    so whoever shows it escapes it exactly once and the index sees the words.
+    """
     if not text:
         return ""
-    return nh3.clean(_renderer().render(text), tags=set()).strip()
+    return html.unescape(nh3.clean(_renderer().render(text), tags=set())).strip()
