@@ -15,13 +15,26 @@ from .vocab import country_name
 
 
 def display_value(fld: Field, value: Any, lang: str) -> Markup:
-    """One value as safe HTML in ``lang``."""
+    """One value as safe HTML in ``lang``.
+
+    A value that no longer fits its field (a plugin changed the field's kind
+    after items were saved with the old one) is shown as stored, escaped,
+    rather than turning the whole page into a server error.
+    """
+    try:
+        return _display(fld, value, lang)
+    except (TypeError, ValueError, ArithmeticError):
+        return escape(str(value))
+
+
+def _display(fld: Field, value: Any, lang: str) -> Markup:
     if fld.kind == "markdown":
         return render_markdown(value)
     if fld.kind == "choice":
         text = fld.choice_label(value, lang)
     elif fld.kind == "multichoice":
-        text = ", ".join(fld.choice_label(v, lang) for v in value)
+        codes = value if isinstance(value, list) else [value]
+        text = ", ".join(fld.choice_label(code, lang) for code in codes)
     elif fld.kind in ("integer", "decimal"):
         text = format_decimal(value, locale=lang)
     elif fld.kind == "date":
