@@ -108,11 +108,21 @@ def plugins_command(as_json: bool) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.File("rb"))
-def import_command(file: Any) -> None:
+@click.option("--attachments", "attachments_dir", metavar="DIR",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Also attach the files in DIR/<external id>/ (see export --attachments).")
+def import_command(file: Any, attachments_dir: Path | None) -> None:
     """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
+    from .attachments.transfer import stage_attachments
     from .content.transfer import import_items
 
-    report = import_items(file, user=None)
+    lines = file.readlines()
+    staged = stage_attachments(lines, attachments_dir) if attachments_dir else None
+    if staged is not None and staged.errors:
+        for problem in staged.errors:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported: {len(staged.errors)} file(s) refused")
+    report = import_items(lines, user=None)
     if not report.ok:
         for line in report.error_lines():
             click.echo(line, err=True)
@@ -123,18 +133,28 @@ def import_command(file: Any) -> None:
         f"Imported: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged."
     )
+    if staged is not None:
+        added, replaced, unchanged = staged.save()
+        click.echo(f"Attachments: {added} added, {replaced} replaced, {unchanged} unchanged.")
 
 
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
                 required=False)
-def export_command(file: Path | None) -> None:
+@click.option("--attachments", "attachments_dir", metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each item's files to DIR/<external id>/.")
+def export_command(file: Path | None, attachments_dir: Path | None) -> None:
     """Export every item as JSON Lines to FILE (standard output when omitted)."""
+    from .attachments.transfer import export_attachments
     from .content.transfer import export_lines
     from .extensions import db
     from .models import Item
 
-    items = db.session.execute(db.select(Item).order_by(Item.id)).scalars()
+    items = db.session.execute(db.select(Item).order_by(Item.id)).scalars().all()
+    if attachments_dir is not None:
+        written = export_attachments(items, attachments_dir)
+        click.echo(f"Wrote {written} attachments to {attachments_dir}", err=True)
     if file is None:
         for line in export_lines(items):
             sys.stdout.write(line)

@@ -54,8 +54,9 @@ class Page:
         return self.number + 1 if self.number < self.pages else None
 
 
-def paginate(query: Select[Any], arg: str = "page", per_page: int = PER_PAGE) -> Page:
+def paginate(query: Select[Any], arg: str = "page", per_page: int | None = None) -> Page:
     """The page named by the ``arg`` query parameter (clamped to the pages there are)."""
+    per_page = per_page or PER_PAGE
     total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-int(total or 0) // per_page))
     number = min(max(request.args.get(arg, 1, type=int) or 1, 1), pages)
