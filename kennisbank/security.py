@@ -26,7 +26,6 @@ memory by default (one process); ``RATELIMIT_STORAGE_URI`` (for example
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -82,6 +81,7 @@ def init_app(app: Flask) -> None:
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
     app.after_request(_security_headers)
     limiter = Limiter(key_func=get_remote_address)
     limiter.init_app(app)
@@ -101,6 +101,9 @@ def _security_headers(response: Response) -> Response:
         )
     if "Cache-Control" not in headers and getattr(current_user, "is_authenticated", False):
         headers["Cache-Control"] = "no-store"
+    if response.status_code not in (429, 503):
+        # Flask-Limiter adds it to every limited response; it means "wait" only on a refusal.
+        headers.pop("Retry-After", None)
     return response
 
 
@@ -125,12 +128,14 @@ def _address_key() -> str:
     return "address:" + get_remote_address()
 
 
-def throttle_failures(app: Flask, *views: Callable[..., Any]) -> None:
-    """Limit failed password checks on ``views`` per account and per address.
+def throttle_failures(app: Flask, *endpoints: str) -> None:
+    """Limit failed password checks on ``endpoints`` per account and per address.
 
-    The limits are shared between the views (a login and a password change
+    The limits are shared between the endpoints (a login and a password change
     draw on one budget per account) and only failures count: a view calls
-    :func:`mark_failed` when a password is wrong.
+    :func:`mark_failed` when a password is wrong. Flask-Limiter applies route
+    limits in the decorator, so this app's view functions are wrapped; the
+    blueprint's functions stay untouched for other apps in the same process.
     """
     limiter: Limiter = app.extensions[LIMITER_KEY]
     per_account = limiter.shared_limit(
@@ -141,6 +146,5 @@ def throttle_failures(app: Flask, *views: Callable[..., Any]) -> None:
         lambda: str(app.config["LOGIN_LIMIT_ADDRESS"]), scope="login-address",
         key_func=_address_key, methods=["POST"], deduct_when=_failed,
     )
-    for view in views:
-        per_account(view)
-        per_address(view)
+    for endpoint in endpoints:
+        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))

@@ -49,7 +49,7 @@ bp = Blueprint("account", __name__, url_prefix="/<any(nl, en):lang>")
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    throttle_failures(app, login, password)
+    throttle_failures(app, "account.login", "account.password")
 
     @app.context_processor
     def account_helpers() -> dict[str, Any]:
