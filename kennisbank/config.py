@@ -19,6 +19,8 @@ from flask import Flask
 ENV_PREFIX = "KENNISBANK"
 SECRET_KEY_FILE = "secret_key"
 LANGUAGES = ("nl", "en")
+#: Words accepted for on/off settings besides JSON's ``true`` and ``false``.
+BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 class ConfigError(ValueError):
@@ -55,8 +57,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Apply defaults, then the environment, then explicit overrides."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(ENV_PREFIX)
+    _environment_booleans(app)
     if overrides:
         app.config.from_mapping(overrides)
+    _check_booleans(app)
     if app.config["DEFAULT_LANGUAGE"] not in LANGUAGES:
         raise ConfigError(
             f"KENNISBANK_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
@@ -70,6 +74,25 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["PLUGINS"] = _plugin_list(app.config["PLUGINS"])
+
+
+def _environment_booleans(app: Flask) -> None:
+    """``from_prefixed_env`` parses JSON, so ``False`` or ``no`` would stay a string,
+    and a non-empty string is true: ``KENNISBANK_PUBLIC=False`` would open the site."""
+    prefix = f"{ENV_PREFIX}_"
+    for name, raw in os.environ.items():
+        key = name.removeprefix(prefix)
+        if name.startswith(prefix) and "__" not in key and raw.strip().lower() in BOOLEAN_WORDS:
+            app.config[key] = BOOLEAN_WORDS[raw.strip().lower()]
+
+
+def _check_booleans(app: Flask) -> None:
+    for key, default in DEFAULTS.items():
+        value = app.config[key]
+        if isinstance(default, bool) and not isinstance(value, bool):
+            if value not in (0, 1):
+                raise ConfigError(f"{ENV_PREFIX}_{key} must be true or false, not {value!r}")
+            app.config[key] = bool(value)
 
 
 def _plugin_list(value: Any) -> list[str] | None:

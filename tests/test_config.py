@@ -69,6 +69,35 @@ def test_plugins_variable_is_a_comma_list(tmp_path: Path, monkeypatch: pytest.Mo
     assert app.config["PLUGINS"] == ["first", "second"]
 
 
+@pytest.mark.parametrize(
+    ("word", "public"),
+    [("false", False), ("False", False), ("no", False), ("OFF", False), ("0", False),
+     ("true", True), ("Yes", True), ("on", True), ("1", True)],
+)
+def test_on_off_settings_understand_common_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str, public: bool
+) -> None:
+    monkeypatch.setenv("KENNISBANK_PUBLIC", word)
+    app = create_app({"INSTANCE": str(tmp_path / "instance")})
+    assert app.config["PUBLIC"] is public
+
+
+def test_nonsense_for_an_on_off_setting_stops_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KENNISBANK_PUBLIC", "maybe")
+    with pytest.raises(ConfigError, match="KENNISBANK_PUBLIC must be true or false, not 'maybe'"):
+        create_app({"INSTANCE": str(tmp_path / "instance")})
+
+
+def test_numbers_from_the_environment_stay_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KENNISBANK_MAX_TITLE_LENGTH", "1")
+    app = create_app({"INSTANCE": str(tmp_path / "instance")})
+    assert app.config["MAX_TITLE_LENGTH"] == 1 and app.config["MAX_TITLE_LENGTH"] is not True
+
+
 def test_explicit_config_wins_over_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
