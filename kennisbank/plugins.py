@@ -96,7 +96,15 @@ def build_plugins(enabled: list[str] | None, extra: Iterable[Any] = ()) -> Plugi
         _register(manager, importlib.import_module(module_name), module_name)
         info[module_name] = PluginInfo(module_name, "kennisbank", core_version, builtin=True)
 
-    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    found: dict[str, EntryPoint] = {}
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        other = found.setdefault(entry_point.name, entry_point)
+        if _distribution_of(other) != _distribution_of(entry_point):
+            raise PluginError(
+                f"two installed distributions name a plugin {entry_point.name!r}: "
+                f"{_distribution_of(other)[0]} and {_distribution_of(entry_point)[0]}; "
+                "uninstall one of them"
+            )
     if enabled is not None:
         missing = sorted(set(enabled) - set(found))
         if missing:

@@ -48,7 +48,8 @@ def pip_install(distribution: str, workdir: Path) -> Path:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each fixture distribution, installed once for this module."""
     workdir = tmp_path_factory.mktemp("plugins")
-    return {name: pip_install(name, workdir) for name in ("kennisbank_sample", "kennisbank_broken")}
+    names = ("kennisbank_sample", "kennisbank_broken", "kennisbank_twin")
+    return {name: pip_install(name, workdir) for name in names}
 
 
 @pytest.fixture
@@ -130,6 +131,15 @@ def test_failing_plugin_gives_a_clean_cli_error(tmp_path, on_path, monkeypatch) 
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_two_distributions_with_one_plugin_name_fail_naming_both(tmp_path, on_path) -> None:
+    on_path("kennisbank_sample", "kennisbank_twin")
+    with pytest.raises(PluginError) as failure:
+        make_app(tmp_path)
+    message = str(failure.value)
+    assert "'sample'" in message
+    assert "kennisbank-sample" in message and "kennisbank-twin" in message
 
 
 def test_unknown_name_in_plugins_variable_fails_clearly(tmp_path, on_path, monkeypatch) -> None:
