@@ -63,7 +63,11 @@ def register_facets() -> list[dict[str, Any]] | None:
 def register_blueprints() -> list[Blueprint] | None:
     """Return Flask blueprints (pages, templates, static files) to register.
 
-    Called once while the app is built, after the core blueprints.
+    Called once while the app is built, after the core blueprints. A blueprint
+    whose name or URLs clash with another stops the start, naming the plugin.
+    For pages in both languages, use the prefix ``/<any(nl, en):lang>``.
+
+    :return: a list of :class:`flask.Blueprint`, or ``None``.
     """
 
 
@@ -71,7 +75,12 @@ def register_blueprints() -> list[Blueprint] | None:
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``kennisbank`` command-line group.
 
+    Called once per command-line run, when the group is first used (so the
+    plugin's commands appear in ``kennisbank --help``). Commands run inside the
+    app context, with English output.
+
     :param cli: the click group; use ``@cli.command()`` to add a command.
+    :return: nothing; register commands on ``cli``.
     """
 
 
@@ -101,15 +110,21 @@ def validate_item(item: Item) -> dict[str, str] | None:
 def index_document(item: Item, document: dict[str, Any]) -> None:
     """Enrich an item's search document before it is indexed.
 
-    Called for every item written to the search index. Append strings to
-    ``document["extra_text"]`` (searched in every language), add keywords to
+    Called for every item written to the search index, after the core has
+    filled the document (see :mod:`kennisbank.search.document`). Append strings
+    to ``document["extra_text"]`` (searched in every language), add keywords to
     ``document["keywords"]``, or facet values to ``document["facets"][name]``.
+
+    :return: nothing; change ``document`` in place.
     """
 
 
 @hookspec
 def item_saved(item: Item, created: bool) -> None:
-    """Called after an item was saved (in the same transaction).
+    """Called after an item was saved (in the same transaction, before the commit).
+
+    Called for every save, also one that changed nothing (such as re-importing
+    the same line); the item's revisions tell what changed.
 
     :param created: ``True`` when the item is new.
     """
@@ -117,12 +132,19 @@ def item_saved(item: Item, created: bool) -> None:
 
 @hookspec
 def item_published(item: Item) -> None:
-    """Called once each time an item becomes published."""
+    """Called once each time an item becomes published (new, or from another status).
+
+    Called after :func:`item_saved`, in the same transaction; saving an item
+    that stays published does not call it again.
+    """
 
 
 @hookspec
 def item_deleted(item: Item) -> None:
-    """Called just before an item is deleted (its data is still readable)."""
+    """Called just before an item is deleted (its data is still readable).
+
+    Called in the deleting transaction; the item is gone once it commits.
+    """
 
 
 @hookspec(firstresult=True)
@@ -149,4 +171,8 @@ def render_item_fields(item: Item, lang: str) -> Markup | str | None:
 
 @hookspec
 def startup(app: Flask) -> None:
-    """Called once, when the app is fully built and before it serves requests."""
+    """Called once, when the app is fully built and before it serves requests.
+
+    Every blueprint, extension and plugin is registered by then; use it to
+    read configuration or register what needs the finished app.
+    """
