@@ -64,7 +64,7 @@ def register_blueprints() -> list[Blueprint] | None:
     """Return Flask blueprints (pages, templates, static files) to register.
 
     Called once while the app is built, after the core blueprints. A blueprint
-    whose name or URLs clash with another stops the start, naming the plugin.
+    whose name is taken already stops the start, naming the plugin.
     For pages in both languages, use the prefix ``/<any(nl, en):lang>``.
 
     :return: a list of :class:`flask.Blueprint`, or ``None``.
