@@ -1,0 +1,239 @@
+"""Reading requests safely: bodies, query parameters and the API's error exception.
+
+Every endpoint that takes a body reads it through :func:`json_body` or
+:func:`raw_body`, so each one answers a bad request the same way: 415 for a
+content type it does not take, 413 past a size limit (``API_MAX_BODY`` for
+one item, ``API_MAX_IMPORT_BODY`` for an import; both in bytes and
+configurable like every setting), 400 for text that is not JSON or nests
+deeper than any item can. None of these can become a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from ..auth import load_user_from_token
+from ..config import LANGUAGES
+from ..models import User
+from . import bp, json_error
+
+#: Defaults of the two body limits; an item is far smaller, an import can hold thousands.
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+DEFAULT_MAX_IMPORT_BODY = 32 * 1024 * 1024
+#: No item nests deeper than this (translations -> language -> field -> list).
+MAX_DEPTH = 32
+#: The largest id SQLite and PostgreSQL store; a larger one cannot name an item.
+MAX_ID = 2**63 - 1
+JSON_TYPES = ("application/json",)
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class ApiError(Exception):
+    """An answer in the API's error shape, raised from anywhere inside a view."""
+
+    def __init__(self, status: int, message: str, errors: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = dict(errors or {})
+        self.headers = dict(headers or {})
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> Response:
+    response = json_error(error.status, error.message, error.errors)
+    response.headers.update(error.headers)
+    return response
+
+
+def unauthorized(message: str | None = None) -> ApiError:
+    """401 with the challenge a client needs to know a bearer token is expected."""
+    return ApiError(401, message or _("Please log in to continue."),
+                    headers={"WWW-Authenticate": 'Bearer realm="kennisbank"'})
+
+
+def writer() -> User:
+    """The person a write acts for: the owner of the request's bearer token.
+
+    The API is exempt from CSRF protection because a browser never sends a
+    bearer token on its own; a browser session alone therefore may not write
+    here, or any site could make a logged-in reader's browser do so.
+    """
+    user = load_user_from_token(request)
+    if user is None:
+        raise unauthorized(
+            _("Writing needs an API token: send \"Authorization: Bearer <token>\".")
+        )
+    return user
+
+
+@bp.url_value_preprocessor
+def _existing_id_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id past the database's integer range names nothing: 404, not an overflow."""
+    if values and isinstance(values.get("item_id"), int) and values["item_id"] > MAX_ID:
+        raise NotFound()
+
+
+def body_limit(name: str) -> int:
+    defaults = {"API_MAX_BODY": DEFAULT_MAX_BODY, "API_MAX_IMPORT_BODY": DEFAULT_MAX_IMPORT_BODY}
+    return int(current_app.config.get(name, defaults[name]))
+
+
+def require_content_type(accepted: Iterable[str]) -> None:
+    """415 unless the body is one of ``accepted`` (or a ``+json`` type where JSON is taken)."""
+    accepted = tuple(accepted)
+    mimetype = request.mimetype
+    if mimetype in accepted or ("application/json" in accepted and mimetype.endswith("+json")):
+        return
+    raise ApiError(
+        415,
+        _("Send the body as %(types)s.", types=" or ".join(accepted)),
+        {"Content-Type": _("Not supported: %(type)s.", type=mimetype or "-")},
+    )
+
+
+def raw_body(limit_name: str) -> bytes:
+    """The body as bytes, refused with 413 once it passes the limit, announced or not."""
+    limit = body_limit(limit_name)
+    too_large = ApiError(
+        413, _("The body is too large: at most %(limit)d bytes.", limit=limit)
+    )
+    length = request.content_length
+    if length is not None and length > limit:
+        raise too_large
+    # Flask's own MAX_CONTENT_LENGTH would answer first when it is lower; this
+    # endpoint's limit is the one that counts.
+    request.max_content_length = limit
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        raise too_large
+    return body
+
+
+#: Far more digits than any accepted number has (they stop at 10**15).
+MAX_DIGITS = 100
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(_("%(name)s is not a JSON number", name=name))
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise ValueError(_("a number with more than %(max)d digits", max=MAX_DIGITS))
+    return int(text)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON as the standard allows it: no NaN or Infinity, no absurd nesting or numbers.
+
+    :raises ValueError: with a message saying what is wrong.
+    """
+    try:
+        value = json.loads(text, parse_constant=_reject_constant, parse_int=_integer)
+    except RecursionError:
+        raise ValueError(_("nested too deeply")) from None
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}"
+        if exc.lineno > 1:
+            where = f"line {exc.lineno}, {where}"
+        raise ValueError(f"{exc.msg} ({where})") from None
+    # Bytes that are not UTF-8 raise a UnicodeDecodeError, a ValueError too.
+    if _depth(value) > MAX_DEPTH:
+        raise ValueError(_("nested too deeply"))
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests, without recursion (the input decides the depth).
+
+    On the way it refuses lone surrogates (``"\\ud800"`` is valid JSON but no
+    text): no database could store them.
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, str):
+            if SURROGATE.search(current):
+                raise ValueError(_("text with an unpaired surrogate (\\ud800-\\udfff)"))
+            continue
+        if isinstance(current, dict):
+            children: Iterable[Any] = [*current.keys(), *current.values()]
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def json_body() -> Any:
+    """The request's JSON value (any JSON type: callers check the shape they need)."""
+    require_content_type(JSON_TYPES)
+    body = raw_body("API_MAX_BODY")
+    try:
+        return parse_json(body)
+    except ValueError as exc:
+        raise ApiError(
+            400, _("The body is not valid JSON: %(reason)s.", reason=str(exc).rstrip("."))
+        ) from None
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body, which must be an object."""
+    value = json_body()
+    if not isinstance(value, dict):
+        raise ApiError(422, _("The body must be a JSON object."),
+                       {"body": _("The body must be a JSON object.")})
+    return value
+
+
+def single_arg(name: str) -> str | None:
+    """A query parameter given at most once; ``None`` when absent."""
+    values = request.args.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise bad_parameter(name, _("Give this parameter once."))
+    return values[0]
+
+
+def bad_parameter(name: str, message: str) -> ApiError:
+    return ApiError(400, _("Some parameters are not valid."), {name: message})
+
+
+def whole_number_arg(name: str, default: int, highest: int) -> int:
+    """A positive whole number parameter from 1 to ``highest``."""
+    raw = single_arg(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= highest:
+        raise bad_parameter(
+            name, _("Must be a whole number from 1 to %(max)d.", max=highest)
+        )
+    return int(raw)
+
+
+def choice_arg(name: str, choices: Iterable[str]) -> str | None:
+    """A parameter that must be one of ``choices``; ``None`` when absent."""
+    raw = single_arg(name)
+    choices = list(choices)
+    if raw is not None and raw not in choices:
+        raise bad_parameter(name, _("Must be one of: %(choices)s.", choices=", ".join(choices)))
+    return raw
+
+
+def checked_lang() -> None:
+    """Refuse a ``lang`` parameter that names no language (the locale selector ignores it)."""
+    choice_arg("lang", LANGUAGES)
