@@ -234,6 +234,18 @@ def test_plugin_raising_in_a_hook_at_start_is_named(tmp_path) -> None:
         make_app(tmp_path, PLUGINS=[], EXTRA_PLUGINS=[plugin])
 
 
+def test_blueprint_taking_a_core_name_is_refused_naming_the_plugin(tmp_path) -> None:
+    from flask import Blueprint
+
+    @hookimpl
+    def register_blueprints() -> list[Blueprint]:
+        return [Blueprint("web", __name__, url_prefix="/elsewhere")]
+
+    plugin = module_plugin("kennisbank_squatter", register_blueprints=register_blueprints)
+    with pytest.raises(PluginError, match=r"kennisbank_squatter.*blueprint"):
+        make_app(tmp_path, PLUGINS=[], EXTRA_PLUGINS=[plugin])
+
+
 def test_plugins_are_not_shared_between_apps(tmp_path) -> None:
     plugin = _registering("kennisbank_only_here", "only_here")
     with_plugin = make_app(tmp_path / "a", PLUGINS=[], EXTRA_PLUGINS=[plugin])
