@@ -94,6 +94,37 @@ def test_specimen_covers_every_field_kind() -> None:
     assert {f.kind for f in SPECIMEN.fields} == set(FIELD_KINDS)
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"kind": "gps"}, "unknown kind 'gps'"),
+        ({"kind": "choice"}, "needs choices"),
+        ({"kind": "choice", "choices": ["low", "high"]}, "needs choices"),
+        ({"kind": "multichoice", "choices": {"low": "Low"}}, "choice 'low' needs"),
+        ({"kind": "text", "choices": LEVELS}, "only choice and multichoice fields have choices"),
+        ({"kind": "text", "max_value": 3}, "only integer and decimal fields have min/max"),
+        ({"kind": "integer", "min_value": 5, "max_value": 1}, "min_value is above max_value"),
+        ({"kind": "integer", "max_length": 5}, "max_length must be positive, on a text field"),
+        ({"kind": "text", "max_length": 0}, "max_length must be positive"),
+    ],
+)
+def test_field_definition_mistakes_fail_when_the_plugin_loads(options, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        Field("thing", **options)
+
+
+@pytest.mark.parametrize("name", ["title", "fields", "status", "not a name", "1st"])
+def test_field_names_must_be_identifiers_and_not_item_keys(name) -> None:
+    with pytest.raises(ValueError, match="is not allowed"):
+        Field(name, "text")
+
+
+def test_content_type_refuses_duplicate_field_names() -> None:
+    with pytest.raises(ValueError, match="duplicate fields thing"):
+        ContentType("twice", label={"en": "Twice"},
+                    fields=[Field("thing", "text"), Field("thing", "integer")])
+
+
 # -- each kind: valid values accepted and normalised ------------------------------------
 
 

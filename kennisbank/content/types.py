@@ -80,8 +80,33 @@ class Field:
             )
         if not self.name.isidentifier() or self.name in RESERVED_NAMES:
             raise ValueError(f"field name {self.name!r} is not allowed")
-        if self.kind in ("choice", "multichoice") and not self.choices:
-            raise ValueError(f"field {self.name!r}: a {self.kind} field needs choices")
+        self._check_options()
+
+    def _check_options(self) -> None:
+        """Refuse options that would be ignored or break later, so a plugin author
+        learns at start-up, not from a reader's error page."""
+        prefix = f"field {self.name!r}:"
+        if self.kind in ("choice", "multichoice"):
+            if not isinstance(self.choices, Mapping) or not self.choices:
+                raise ValueError(f"{prefix} a {self.kind} field needs choices: "
+                                 "{code: {'nl': label, 'en': label}}")
+            for code, labels in self.choices.items():
+                if not isinstance(code, str) or not code or not isinstance(labels, Mapping):
+                    raise ValueError(f"{prefix} choice {code!r} needs a code and a label mapping")
+        elif self.choices is not None:
+            raise ValueError(f"{prefix} only choice and multichoice fields have choices")
+        if (self.min_value is not None or self.max_value is not None) and self.kind not in (
+            "integer", "decimal"
+        ):
+            raise ValueError(f"{prefix} only integer and decimal fields have min/max values")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            raise ValueError(f"{prefix} min_value is above max_value")
+        if self.max_length is not None and (self.kind not in TEXT_KINDS or self.max_length < 1):
+            raise ValueError(f"{prefix} max_length must be positive, on a text field")
 
     def choice_label(self, code: str, lang: str) -> str:
         """The label of one of this field's choices, or the code itself."""
@@ -104,7 +129,10 @@ class Field:
                 None
                 if self.choices is None
                 else [
-                    {"value": code, "label": dict(labels) if lang is None else label_in(labels, lang)}
+                    {
+                        "value": code,
+                        "label": dict(labels) if lang is None else label_in(labels, lang),
+                    }
                     for code, labels in self.choices.items()
                 ]
             ),
