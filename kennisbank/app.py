@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from flask_babel import Babel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -18,7 +19,7 @@ from .auth import init_app as init_auth
 from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
-from .extensions import babel, csrf, db
+from .extensions import csrf, db
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
 from .search import init_app as init_search
@@ -112,4 +113,5 @@ def _init_babel(app: Flask, plugins: Any) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
     app.config["BABEL_DOMAIN"] = ";".join(domains)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    # One Babel per app: a shared one caches the first app's domains and catalogs.
+    Babel(app, locale_selector=i18n.select_locale)

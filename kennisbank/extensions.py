@@ -1,12 +1,13 @@
 """Flask extensions, created unbound and bound to an app in ``create_app``.
 
 Keeping them here (and not on the app module) lets models, views and plugins
-import them without importing the application factory.
+import them without importing the application factory. Flask-Babel is the
+exception: its ``Babel`` object caches the first app's message domain, so each
+app gets its own (see ``kennisbank.app._init_babel``).
 """
 
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -19,5 +20,4 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
-babel = Babel()
 csrf = CSRFProtect()

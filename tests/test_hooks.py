@@ -231,12 +231,6 @@ class CatalogPlugin:
         return [blueprint]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kennisbank/app.py _init_babel shares one flask_babel.Babel between apps; its "
-    "cached domain_instance keeps the first app's domains and translations, so a later "
-    "app's plugin catalogs are ignored (fix: a Babel() per app); fix belongs to the lead",
-)
 def test_hook_translation_dirs(tmp_path: Path) -> None:
     """Another app served a Dutch page first, as in any test run or multi-app process."""
     make_app(tmp_path / "earlier").test_client().get("/nl/")
