@@ -21,12 +21,15 @@ from typing import Any
 from flask import Flask
 
 from kennisbank import create_app
+from kennisbank.auth.passwords import hash_password
 from kennisbank.config import LANGUAGES
 from kennisbank.content.registry import current_registry
 from kennisbank.content.service import commit, save_item
 from kennisbank.demo import DATA as DEMO_DATA
 from kennisbank.demo import load_demo
-from tests.conftest import item_data
+from kennisbank.extensions import db
+from kennisbank.models import User
+from tests.conftest import PASSWORD, item_data
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,14 @@ class Page:
     """A page every check visits in both languages.
 
     ``path`` is formatted with ``lang`` and the names in :attr:`Site.refs`, e.g.
-    ``"/{lang}/items/{bilingual}"``.
+    ``"/{lang}/items/{bilingual}"``; ``user`` is a role in :data:`USERS` to be logged
+    in as, or ``None`` for an anonymous visitor.
     """
 
     name: str
     path: str
     status: int = 200
+    user: str | None = None
 
     def url(self, lang: str, refs: dict[str, Any]) -> str:
         return self.path.format(lang=lang, **refs)
@@ -52,7 +57,35 @@ PAGES: tuple[Page, ...] = (
     Page("item-dutch-only", "/{lang}/items/{dutch_only}"),
     Page("item-english-only", "/{lang}/items/{english_only}"),
     Page("not-found", "/{lang}/items/999999", status=404),
+    Page("search-query", "/{lang}/search?q=city"),
+    Page("search-filtered", "/{lang}/search?sector=municipality&theme=sdg11"),
+    Page("browse", "/{lang}/browse"),
+    Page("browse-sector", "/{lang}/sectors/education"),
+    Page("browse-type", "/{lang}/types/practice"),
+    Page("about", "/{lang}/about"),
+    Page("login", "/{lang}/login"),
+    Page("my-items", "/{lang}/my-items", user="contributor"),
+    Page("new-item-choose-type", "/{lang}/items/new", user="contributor"),
+    Page("new-item-form", "/{lang}/items/new?type=practice", user="contributor"),
+    Page("edit-item-form", "/{lang}/items/{draft}/edit", user="contributor"),
+    Page("item-draft-as-owner", "/{lang}/items/{draft}", user="contributor"),
+    Page("item-as-editor", "/{lang}/items/{bilingual}", user="editor"),
+    Page("workflow-submit", "/{lang}/items/{draft}/submit", user="contributor"),
+    Page("history", "/{lang}/items/{bilingual}/history", user="editor"),
+    Page("account", "/{lang}/account", user="contributor"),
+    Page("account-password", "/{lang}/account/password", user="contributor"),
+    Page("account-tokens", "/{lang}/account/tokens", user="contributor"),
+    Page("admin-users", "/{lang}/admin/users", user="admin"),
+    Page("admin-new-user", "/{lang}/admin/users/new", user="admin"),
+    Page("admin-edit-user", "/{lang}/admin/users/{contributor_id}", user="admin"),
 )
+
+#: The people the checks log in as: role -> (email, sectors); all use :data:`PASSWORD`.
+USERS: dict[str, tuple[str, list[str]]] = {
+    "admin": ("check-admin@example.org", []),
+    "editor": ("check-editor@example.org", ["municipality", "education"]),
+    "contributor": ("check-contributor@example.org", []),
+}
 
 #: Every (page, language) pair, with readable ids, for ``pytest.mark.parametrize``.
 PAGE_CASES = [(page, lang) for page in PAGES for lang in LANGUAGES]
@@ -69,6 +102,18 @@ DUTCH_ONLY = item_data(
         "title": "Taalcafé in de bibliotheek",
         "summary": "Elke week oefenen nieuwkomers Nederlands met vrijwilligers.",
         "body": "Vrijwilligers van de bibliotheek voeren **gesprekken** in eenvoudig Nederlands.",
+    }},
+)
+DRAFT = item_data(
+    external_id="check-draft",
+    status="draft",
+    sector="ngo",
+    city="Sibiu",
+    country="RO",
+    translations={"en": {
+        "title": "Repair café network",
+        "summary": "Volunteers repair household appliances with their owners.",
+        "body": "A draft that its author has not yet submitted for review.",
     }},
 )
 ENGLISH_ONLY = item_data(
@@ -104,6 +149,9 @@ class Site:
     refs: dict[str, Any]
     demo: bool
 
+    def email(self, role: str) -> str:
+        return USERS[role][0]
+
 
 def demo_available(app: Flask) -> bool:
     """Whether every content type the demo set uses is installed."""
@@ -127,16 +175,27 @@ def build_site(instance: Path, **config: Any) -> Site:
             load_demo()
         else:
             _load_fallback()
+        users = {role: _user(role, email, sectors) for role, (email, sectors) in USERS.items()}
         refs = {
             "bilingual": _save(BILINGUAL),
             "dutch_only": _save(DUTCH_ONLY),
             "english_only": _save(ENGLISH_ONLY),
+            "draft": _save(DRAFT, owner=users["contributor"]),
+            "contributor_id": users["contributor"].id,
         }
     return Site(app=app, refs=refs, demo=demo)
 
 
-def _save(data: dict[str, Any]) -> int:
-    item = save_item(data, user=None)
+def _user(role: str, email: str, sectors: list[str]) -> User:
+    user = User(email=email, name=f"Check {role.title()}", role=role, sectors=sectors,
+                password_hash=hash_password(PASSWORD))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _save(data: dict[str, Any], owner: User | None = None) -> int:
+    item = save_item(data, user=owner)
     commit()
     return item.id
 

@@ -1,9 +1,10 @@
-"""axe-core finds no WCAG 2.1 A/AA violation on any main page, in either language.
+"""Every main page, in both languages, loads cleanly and axe-core finds no WCAG 2.1 A/AA
+violation on it.
 
-The pages are those of tests/browser/site.py (one line there adds a page here
-and to the HTML validator). axe runs in Chromium on the live page, so it sees
-the real CSS (contrast, focus, layout). A screenshot of each page is kept in
-test-artifacts/screenshots/.
+The pages are those of tests/browser/site.py (one line there adds a page here,
+to the phone-width check and to the HTML validator). axe runs in Chromium on the
+live page, so it sees the real CSS (contrast, focus, layout). A screenshot of
+each page is kept in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page as BrowserPage
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import RolePages, screenshot
 from tests.browser.site import PAGE_CASES, PAGE_IDS, Page
 
 pytestmark = pytest.mark.browser
@@ -24,12 +25,17 @@ AXE = Axe()
 
 
 @pytest.mark.parametrize(("target", "lang"), PAGE_CASES, ids=PAGE_IDS)
-def test_no_wcag_violations(page: BrowserPage, refs: dict[str, Any], target: Page,
+def test_page_is_accessible(role_pages: RolePages, refs: dict[str, Any], target: Page,
                             lang: str) -> None:
+    page = role_pages(target.user)
     response = page.goto(target.url(lang, refs))
     assert response is not None and response.status == target.status
     assert page.locator("html").get_attribute("lang") == lang
     screenshot(page, f"{target.name}-{lang}")
+    own_status = "Failed to load resource"
+    errors = [f"{text} ({url})" for text, url in role_pages.errors
+              if not (target.status >= 400 and url == page.url and text.startswith(own_status))]
+    assert not errors, "console errors:\n" + "\n".join(errors)
     results = AXE.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
 

@@ -3,12 +3,13 @@ a phone's width without sideways scrolling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import LoginState, RolePages, screenshot
 from tests.browser.site import PAGE_CASES, PAGE_IDS
 from tests.browser.site import Page as SitePage
 
@@ -40,16 +41,20 @@ def test_focus_is_visible(page: Page) -> None:
 
 
 @pytest.fixture(scope="module")
-def phone(browser: Browser, base_url: str) -> Any:
-    context = browser.new_context(viewport=PHONE, base_url=base_url, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
-    yield context.new_page()
-    context.close()
+def phone_pages(browser: Browser, base_url: str, login_state: LoginState) -> Iterator[RolePages]:
+    """Pages per role on a 375px-wide touch screen."""
+    pages = RolePages(browser, base_url, login_state, viewport=PHONE, is_mobile=True,
+                      has_touch=True)
+    yield pages
+    pages.close()
 
 
 @pytest.mark.parametrize(("target", "lang"), PAGE_CASES, ids=PAGE_IDS)
-def test_fits_a_phone(phone: Page, refs: dict[str, Any], target: SitePage, lang: str) -> None:
-    phone.goto(target.url(lang, refs))
+def test_fits_a_phone(phone_pages: RolePages, refs: dict[str, Any], target: SitePage,
+                      lang: str) -> None:
+    phone = phone_pages(target.user)
+    response = phone.goto(target.url(lang, refs))
+    assert response is not None and response.status == target.status
     width = phone.evaluate("document.documentElement.scrollWidth")
-    screenshot(phone, f"phone-{target.name}-{lang}")
+    screenshot(phone, f"phone-{target.name}-{lang}", full_page=False)
     assert width <= PHONE["width"], f"{target.name} ({lang}) is {width}px wide on a 375px phone"
