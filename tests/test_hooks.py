@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask
