@@ -4,16 +4,15 @@ Both the real-browser tests (tests/browser) and the HTML validator
 (tests/test_html_validity.py) check the same pages on the same data, so a page
 is added to every check by adding one :class:`Page` line to :data:`PAGES`.
 
-The data is the demo set when every content type it uses is installed (the five
-sector plugins), so the checks see realistic pages; otherwise a smaller set of
-core ``practice`` items. Either way, a few items with known languages are added
-on top, because the tests need an item in both languages and items that exist in
-only one (the fallback notice).
+The data is the demo set (it needs the five sector plugins), so the checks see
+realistic pages: long texts, every content type, enough results to page through.
+A few items with known languages, a draft and three users are added on top,
+because the tests need an item in both languages, items that exist in only one
+(the fallback notice), and people to log in as.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,7 @@ from flask import Flask
 from kennisbank import create_app
 from kennisbank.auth.passwords import hash_password
 from kennisbank.config import LANGUAGES
-from kennisbank.content.registry import current_registry
 from kennisbank.content.service import commit, save_item
-from kennisbank.demo import DATA as DEMO_DATA
 from kennisbank.demo import load_demo
 from kennisbank.extensions import db
 from kennisbank.models import User
@@ -130,16 +127,6 @@ ENGLISH_ONLY = item_data(
     }},
 )
 
-#: Used when the demo set cannot be loaded: (sector, city, country, theme, nl title, en title).
-FALLBACK_ROWS = (
-    ("municipality", "Deventer", "NL", "sdg11", "Wijkbudget voor bewoners", "Neighbourhood budget"),
-    ("education", "Lüneburg", "DE", "sdg4", "Stage over de grens", "Cross-border internships"),
-    ("business", "Sibiu", "RO", "sdg8", "Startersloket voor ondernemers", "Start-up desk"),
-    ("culture", "Pécs", "HU", "sdg11", "Kunst in leegstaande winkels", "Art in empty shops"),
-    ("ngo", "Leuven", "BE", "sdg10", "Maatjesproject voor statushouders", "Buddy project"),
-    ("municipality", "Tartu", "EE", "sdg7", "Zonnepanelen op scholen", "Solar panels on schools"),
-)
-
 
 @dataclass
 class Site:
@@ -147,34 +134,16 @@ class Site:
 
     app: Flask
     refs: dict[str, Any]
-    demo: bool
 
     def email(self, role: str) -> str:
         return USERS[role][0]
 
 
-def demo_available(app: Flask) -> bool:
-    """Whether every content type the demo set uses is installed."""
-    path = DEMO_DATA / "items.jsonl"
-    if not path.exists():
-        return False
-    with path.open(encoding="utf-8") as handle:
-        types = {json.loads(line)["type"] for line in handle if line.strip()}
-    with app.app_context():
-        registry = current_registry()
-        return all(registry.type(name) is not None for name in types)
-
-
-def build_site(instance: Path, **config: Any) -> Site:
+def build_site(instance: Path) -> Site:
     """A production-like app (CSRF on) on ``instance``, filled with the check data."""
-    settings = {"INSTANCE": str(instance), "SECRET_KEY": "browser-check-secret", **config}
-    app = create_app(settings)
-    demo = demo_available(app)
+    app = create_app({"INSTANCE": str(instance), "SECRET_KEY": "browser-check-secret"})
     with app.app_context():
-        if demo:
-            load_demo()
-        else:
-            _load_fallback()
+        load_demo()
         users = {role: _user(role, email, sectors) for role, (email, sectors) in USERS.items()}
         refs = {
             "bilingual": _save(BILINGUAL),
@@ -183,7 +152,7 @@ def build_site(instance: Path, **config: Any) -> Site:
             "draft": _save(DRAFT, owner=users["contributor"]),
             "contributor_id": users["contributor"].id,
         }
-    return Site(app=app, refs=refs, demo=demo)
+    return Site(app=app, refs=refs)
 
 
 def _user(role: str, email: str, sectors: list[str]) -> User:
@@ -198,17 +167,3 @@ def _save(data: dict[str, Any], owner: User | None = None) -> int:
     item = save_item(data, user=owner)
     commit()
     return item.id
-
-
-def _load_fallback() -> None:
-    for number, (sector, city, country, theme, nl_title, en_title) in enumerate(FALLBACK_ROWS):
-        save_item(item_data(
-            external_id=f"check-fallback-{number}",
-            sector=sector, city=city, country=country, themes=[theme],
-            translations={
-                "nl": {"title": nl_title, "summary": f"Een praktijk uit {city}.", "body": ""},
-                "en": {"title": en_title, "summary": f"A practice from {city}.", "body": ""},
-            },
-        ), user=None)
-    commit()
-
