@@ -432,17 +432,10 @@ def test_themes_are_sdg1_to_sdg17(app) -> None:
     assert errors(app, item_data(themes="sdg11")) == {"themes": "Must be a list."}
 
 
-PSEUDO_LOCALE = pytest.mark.xfail(
-    strict=True,
-    reason="kennisbank/content/vocab.py is_country accepts CLDR's pseudo-locale regions "
-    "XA and XB (not ISO 3166-1); fix belongs to the lead",
-)
-
-
 @pytest.mark.parametrize(
     "code",
     ["XX", "ZZ", "EU", "UN", "UK", "QO", "N", "NLD",
-     pytest.param("XA", marks=PSEUDO_LOCALE), pytest.param("XB", marks=PSEUDO_LOCALE)],
+     "XA", "XB", "AC", "IC"],
 )
 def test_country_must_be_a_real_iso_code(app, code) -> None:
     assert errors(app, item_data(country=code)) == {

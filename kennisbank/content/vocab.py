@@ -76,9 +76,16 @@ def _territories(lang: str) -> dict[str, str]:
     return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
 
 
+#: CLDR regions that are not ISO 3166-1 countries: groupings, "unknown", pseudo-locales
+#: and the exceptionally reserved codes. Kosovo's XK stays: it is in common use.
+NOT_COUNTRIES = frozenset(
+    {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AC", "CP", "DG", "EA", "IC", "TA"}
+)
+
+
 def is_country(code: str) -> bool:
     """True for an ISO 3166 alpha-2 code CLDR knows (upper case)."""
-    return code in _territories("en") and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+    return code in _territories("en") and code not in NOT_COUNTRIES
 
 
 def country_name(code: str | None, lang: str) -> str:
