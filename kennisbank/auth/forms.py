@@ -65,9 +65,13 @@ class TokenForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    """Role and sectors; the choices are filled per request, in the page's language."""
+    """Role and sectors; the choices are filled per request, in the page's language.
 
-    role = SelectField(_l("Role"), validators=[_required()])
+    Select fields check that the answer is one of the choices; they carry no
+    ``required`` validator, whose HTML attribute would demand an empty first option.
+    """
+
+    role = SelectField(_l("Role"))
     sectors = SelectMultipleField(_l("Sectors (editors only)"), validate_choice=False)
 
 
@@ -83,7 +87,6 @@ class UserCreateForm(RoleForm):
     language = SelectField(
         _l("Language"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        validators=[_required()],
     )
     password = PasswordField(
         _l("First password"), validators=[_required()],
