@@ -145,14 +145,18 @@ class SearchBackend(Protocol):
 
     def rebuild(
         self,
-        batches: Iterator[list[Item]],
+        source: Callable[[int, int], Iterator[list[Item]]],
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
     ) -> int:
-        """Build a fresh index from ``batches`` and swap it in atomically.
+        """Build a fresh index and swap it in atomically.
 
-        Searches keep using the old index until the swap. ``finish`` is called
+        ``source(part, parts)`` yields batches of every item whose position
+        modulo ``parts`` is ``part``, so a backend may read it from several
+        processes at once (each opens its own database session); call it as
+        ``source(0, 1)`` for everything. Searches keep using the old index
+        until the swap. ``finish`` is called
         with the new index under the write lock, just before the swap, to catch
         up with changes made meanwhile. Returns the number of items indexed.
         """

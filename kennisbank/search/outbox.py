@@ -107,25 +107,24 @@ def repair(backend: SearchBackend, report: IndexReport | None = None) -> IndexRe
     return report
 
 
-def item_batches(session: Session, size: int = REBUILD_BATCH) -> Iterator[list[Item]]:
-    """Every item, in id order, ``size`` at a time (memory stays flat)."""
+def item_batches(part: int = 0, parts: int = 1,
+                 size: int = REBUILD_BATCH) -> Iterator[list[Item]]:
+    """Every item whose id modulo ``parts`` is ``part``, in id order, ``size``
+    at a time, from a session of its own (memory stays flat)."""
     last = 0
-    while True:
-        batch = session.scalars(
-            select(Item).where(Item.id > last).order_by(Item.id).limit(size)
-        ).all()
-        if not batch:
-            return
-        yield list(batch)
-        last = batch[-1].id
-        session.expunge_all()
+    with Session(db.engine) as session:
+        while True:
+            query = select(Item).where(Item.id > last)
+            if parts > 1:
+                query = query.where(Item.id % parts == part)
+            batch = session.scalars(query.order_by(Item.id).limit(size)).all()
+            if not batch:
+                return
+            yield list(batch)
+            last = batch[-1].id
+            session.expunge_all()
 
 
 def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
     """Rebuild the whole index from the database and swap it in."""
-    with Session(db.engine) as session:
-        return backend.rebuild(
-            item_batches(session),
-            progress=progress,
-            finish=lambda fresh: repair(fresh),
-        )
+    return backend.rebuild(item_batches, progress=progress, finish=lambda fresh: repair(fresh))

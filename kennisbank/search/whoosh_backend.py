@@ -31,32 +31,22 @@ from whoosh.query import NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from ..auth.policy import Visibility
-from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
-from .analysis import normalize_keyword
 from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
-from .doctable import DocTable, SegmentTable, Vocabulary, build_segment, encode_meta
-from .document import build_document
+from .doctable import DocTable, SegmentTable, Vocabulary, build_segment
 from .highlight import fragments
 from .locking import write_lock
 from .querytext import parse_user_query
-from .schema import (
-    FACET_SEPARATOR,
-    build_schema,
-    facet_field,
-    query_fields,
-    schema_signature,
-    text_field,
-    text_names,
-)
+from .schema import build_schema, query_fields, schema_signature, text_field, text_names
 from .suggest import suggest_query
+from .whoosh_build import Source, build_index, document_fields
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
 LOCK_TIMEOUT = 10.0
 WHOOSH_LOCK_TIMEOUT = 5.0
-REBUILD_MEMORY_MB = 256
+REBUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 RELATED_TERMS = 12
 MAX_RESULT_WINDOW = 10_000
 
@@ -99,8 +89,9 @@ class WhooshBackend:
     """A :class:`~kennisbank.search.backend.SearchBackend` on Whoosh."""
 
     def __init__(self, root: Path, registry: Registry, *, pinned: str | None = None,
-                 lock_timeout: float = LOCK_TIMEOUT) -> None:
+                 lock_timeout: float = LOCK_TIMEOUT, rebuild_procs: int = REBUILD_PROCS) -> None:
         self.root = Path(root)
+        self.rebuild_procs = rebuild_procs
         self.registry = registry
         self.schema = build_schema(registry)
         self.lock_timeout = lock_timeout
@@ -205,49 +196,11 @@ class WhooshBackend:
     def writing(self, timeout: float | None = None) -> AbstractContextManager[None]:
         return self._lock.hold(self.lock_timeout if timeout is None else timeout)
 
-    def _document_fields(self, item: Item, names: set[str]) -> dict[str, Any]:
-        document = build_document(item, self.registry)
-        texts: dict[str, dict[str, str]] = document["text"]
-        fields: dict[str, Any] = {
-            "id": str(document["id"]),
-            "status": document["status"],
-            "display": {key: document[key] for key in (
-                "external_id", "type", "sector", "country", "city", "languages", "status")},
-        }
-        titles = {}
-        for lang in LANGUAGES:
-            shown = texts.get(lang) or next(iter(texts.values()), {})
-            titles[lang] = normalize_keyword(shown.get("title", ""))
-        fields["meta"] = encode_meta(document, titles)
-        if document.get("owner_id"):
-            fields["owner"] = str(document["owner_id"])
-        for lang, values in texts.items():
-            for name, text in values.items():
-                if text:
-                    fields[text_field(name, lang)] = text
-        extra = "\n".join(str(text) for text in document["extra_text"] if text)
-        if extra:
-            for lang in LANGUAGES:
-                fields[text_field("extra_text", lang)] = extra
-        keywords = ",".join(str(k).replace(",", " ") for k in document["keywords"] if k)
-        if keywords:
-            fields["keywords"] = keywords
-        for facet, values in document["facets"].items():
-            clean = [str(v).replace(FACET_SEPARATOR, " ") for v in values if v]
-            if clean:
-                fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
-        if document["status"] == "published":
-            fields["spell"] = "\n".join(
-                values.get(name, "") for values in texts.values()
-                for name in ("title", "summary", "body")
-            )
-        return {name: value for name, value in fields.items() if name in names}
-
     def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
         with self.writing():
             ix = self._index()
             names = set(ix.schema.names())
-            documents = [self._document_fields(item, names) for item in items]
+            documents = [document_fields(item, self.registry, names) for item in items]
             writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
             try:
                 for item_id in delete_ids:
@@ -278,27 +231,15 @@ class WhooshBackend:
 
     def rebuild(
         self,
-        batches: Iterator[list[Item]],
+        source: Source,
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
     ) -> int:
         name, ix = self._create_dir()
-        names = set(self.schema.names())
-        count = 0
         try:
-            writer = ix.writer(limitmb=REBUILD_MEMORY_MB)
-            try:
-                for batch in batches:
-                    for item in batch:
-                        writer.add_document(**self._document_fields(item, names))
-                    count += len(batch)
-                    if progress is not None:
-                        progress(len(batch))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+            count = build_index(ix, str(self.root / name), self.registry, source,
+                                self.rebuild_procs, progress)
             with self.writing():
                 if finish is not None:
                     finish(WhooshBackend(self.root, self.registry, pinned=name))

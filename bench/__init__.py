@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of Kennisbank search (see RESULTS.md)."""
