@@ -39,7 +39,6 @@ CORE_LABELS: dict[str, Any] = {
     "summary": _l("Summary"),
     "body": _l("Text"),
 }
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 #: Above this many token comparisons a word diff gets slow; compare lines instead.
 WORD_DIFF_LIMIT = 4_000_000
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")

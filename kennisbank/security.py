@@ -22,6 +22,11 @@ Throttling: failed logins are counted with Flask-Limiter per account and per
 address; past the limit the answer is 429 with ``Retry-After``. Storage is in
 memory by default (one process); ``RATELIMIT_STORAGE_URI`` (for example
 ``redis://host:6379``) shares the counters between processes.
+
+Behind a reverse proxy every request seems to come from the proxy, which would
+put all visitors in one throttle bucket and hide HTTPS: ``TRUSTED_PROXIES``
+(the number of proxies in front, default 0) makes the app believe their
+``X-Forwarded-For``/``-Proto``/``-Host`` headers, and only theirs.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 LIMITER_KEY = "kennisbank.limiter"
 #: Set by a view on ``g`` when a password check failed; the throttle counts those only.
@@ -63,6 +69,7 @@ SETTINGS: dict[str, Any] = {
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_KEY_PREFIX": "kennisbank",
+    "TRUSTED_PROXIES": 0,
 }
 
 STATIC_HEADERS = {
@@ -81,6 +88,11 @@ def init_app(app: Flask) -> None:
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
     app.after_request(_security_headers)
     limiter = Limiter(key_func=get_remote_address)

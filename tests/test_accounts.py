@@ -275,3 +275,9 @@ def test_cli_refuses_bad_role_changes(runner, make_user):
     assert runner.invoke("users", "set-role", "r@example.org", "reader",
                          "--sector", "culture").exit_code != 0
     assert runner.invoke("users", "deactivate", "nobody@example.org").exit_code != 0
+
+
+def test_a_password_typed_as_email_is_not_audited(app, client):
+    post_login(client, "my secret sentence", "x")
+    post_login(client, "someone@example.org", "x")
+    assert [e.subject for e in events(app, "login_failed")] == ["", "someone@example.org"]

@@ -415,3 +415,20 @@ def runner_for():
     from tests.conftest import Runner
 
     return Runner
+
+
+def test_trusted_proxy_addresses_are_used_for_throttling_and_audit(tmp_path):
+    app = make_app(tmp_path, TRUSTED_PROXIES=1, LOGIN_LIMIT_ADDRESS="2 per hour",
+                   LOGIN_LIMIT_ACCOUNT="100 per hour")
+    client = app.test_client()
+
+    def attempt(address):
+        return client.post("/en/login", data={"email": "x@example.org", "password": "nope"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("203.0.113.5"), attempt("203.0.113.5"), attempt("203.0.113.5")] == [
+        200, 200, 429]
+    assert attempt("203.0.113.77") == 200
+    with app.app_context():
+        addresses = db.session.execute(db.select(AuditEvent.address)).scalars().all()
+        assert addresses == ["203.0.113.5", "203.0.113.5", "203.0.113.77"]

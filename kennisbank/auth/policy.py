@@ -39,8 +39,6 @@ ACTIONS = (
 ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export", "manage_tokens"}
 #: Actions an owner may take on their own item while it is a draft.
 OWNER_ACTIONS = frozenset({"edit", "view_history", "submit", "delete"})
-#: Actions only the editors of the item's sector (and admins) may take.
-EDITOR_ACTIONS = frozenset({"publish", "archive", "return"})
 
 
 def _user(user: Any) -> User | None:

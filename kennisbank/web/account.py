@@ -71,6 +71,11 @@ def _person() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
+def _looks_like_email(text: str) -> bool:
+    local, at, domain = text.partition("@")
+    return bool(at and local and "." in domain and not any(c.isspace() for c in text))
+
+
 def _home() -> str:
     return url_for("web.home")
 
@@ -88,7 +93,8 @@ def login() -> Any:
         user = authenticate(email, form.password.data or "")
         if user is None:
             mark_failed()
-            audit.record("login_failed", subject=email)
+            # A password typed into the email field must not end up in the audit log.
+            audit.record("login_failed", subject=email if _looks_like_email(email) else "")
             db.session.commit()
             failed = True
         else:
