@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -42,6 +43,13 @@ CHROMIUM_ARGS = [
 ]
 
 LoginState = Callable[[str], dict[str, Any]]
+
+#: axe-core (bundled by axe-playwright-python) limited to the WCAG 2.1 A and AA rules.
+AXE = Axe()
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -194,6 +202,12 @@ def role_pages(browser: Browser, base_url: str, login_state: LoginState) -> Iter
     pages = RolePages(browser, base_url, login_state, viewport={"width": 1280, "height": 800})
     yield pages
     pages.close()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe finds no WCAG 2.1 A/AA violation on the page as it is now; the report says where."""
+    results = AXE.run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:

@@ -12,16 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page as BrowserPage
 
-from tests.browser.conftest import RolePages, screenshot
+from tests.browser.conftest import AXE, WCAG_21_AA, RolePages, assert_accessible, screenshot
 from tests.browser.site import PAGE_CASES, PAGE_IDS, Page
 
 pytestmark = pytest.mark.browser
-
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-AXE = Axe()
 
 
 @pytest.mark.parametrize(("target", "lang"), PAGE_CASES, ids=PAGE_IDS)
@@ -36,8 +32,7 @@ def test_page_is_accessible(role_pages: RolePages, refs: dict[str, Any], target:
     errors = [f"{text} ({url})" for text, url in role_pages.errors
               if not (target.status >= 400 and url == page.url and text.startswith(own_status))]
     assert not errors, "console errors:\n" + "\n".join(errors)
-    results = AXE.run(page, options=WCAG_21_AA)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
 
 def test_axe_reports_violations(page: BrowserPage) -> None:
