@@ -5,7 +5,8 @@ once tags, expressions, comments and ``{% trans %}`` blocks are removed is the
 literal HTML. Its text, and the attributes people see or hear (``alt``,
 ``title``, ``placeholder``, ``aria-label``, button values), may hold only
 whitespace, digits, punctuation and the few words in :data:`ALLOWED_WORDS`.
-String constants printed directly (``{{ "Save" }}``) are held to the same rule.
+String constants printed directly (``{{ "Save" }}``) or handed to a macro as text
+(``help="..."``) are held to the same rule.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ SPOKEN_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-descript
                      "aria-roledescription", "aria-valuetext", "label"}
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 INVISIBLE_ELEMENTS = {"script", "style"}
+#: Keyword arguments of macros and helpers that carry text for people (``help="..."``).
+TEXT_ARGUMENTS = {"label", "help", "hint", "title", "text", "message", "placeholder", "legend",
+                  "caption", "description"}
 
 ENVIRONMENT = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do",
                                       "jinja2.ext.loopcontrols"])
@@ -125,7 +129,13 @@ def problems_in(source: str) -> list[tuple[int, str]]:
     finder.feed(literal_markup(source))
     finder.close()
     found = list(finder.found)
-    for output in ENVIRONMENT.parse(source).find_all(nodes.Output):
+    tree = ENVIRONMENT.parse(source)
+    for call in tree.find_all(nodes.Call):
+        found += [(keyword.lineno, f"{keyword.key}={keyword.value.value!r}")
+                  for keyword in call.kwargs
+                  if keyword.key in TEXT_ARGUMENTS and isinstance(keyword.value, nodes.Const)
+                  and isinstance(keyword.value.value, str) and untranslatable(keyword.value.value)]
+    for output in tree.find_all(nodes.Output):
         for child in output.nodes:
             if isinstance(child, nodes.TemplateData):
                 continue
@@ -152,10 +162,12 @@ def test_finder_catches_untranslated_text() -> None:
         "{% trans %}Hello {{ name }}{% endtrans %} · 2024 – {{ _('x') }}\n"
         '<a href="#" lang="nl">Nederlands</a> <a aria-label="{{ _(\'Menu\') }}">☰</a>\n'
         "<script>var message = 'not shown';</script>{# a comment #}\n"
+        "{{ field(form.name, help=\"Your full name\", id='name') }}{{ field(help=_('Ok')) }}\n"
     )
     assert problems_in(source) == [
         (2, "Welkom terug"),
         (3, 'alt="Logo"'),
         (4, 'value="Save"'),
         (5, "{{ 'Opslaan' }}"),
+        (9, "help='Your full name'"),
     ]
