@@ -13,6 +13,7 @@ because the tests need an item in both languages, items that exist in only one
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,13 @@ from typing import Any
 from flask import Flask
 
 from kennisbank import create_app
+from kennisbank.attachments.storage import add_attachment, check_upload
 from kennisbank.auth.passwords import hash_password
 from kennisbank.config import LANGUAGES
 from kennisbank.content.service import commit, save_item
 from kennisbank.demo import load_demo
 from kennisbank.extensions import db
-from kennisbank.models import User
+from kennisbank.models import Item, User
 from tests.conftest import PASSWORD, item_data
 
 
@@ -88,6 +90,10 @@ USERS: dict[str, tuple[str, list[str]]] = {
 PAGE_CASES = [(page, lang) for page in PAGES for lang in LANGUAGES]
 PAGE_IDS = [f"{page.name}-{lang}" for page, lang in PAGE_CASES]
 
+#: A 1x1 PNG image, attached to the bilingual item.
+PNG_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 BILINGUAL = item_data(external_id="check-bilingual")
 DUTCH_ONLY = item_data(
     external_id="check-dutch-only",
@@ -146,7 +152,7 @@ def build_site(instance: Path) -> Site:
         load_demo()
         users = {role: _user(role, email, sectors) for role, (email, sectors) in USERS.items()}
         refs = {
-            "bilingual": _save(BILINGUAL),
+            "bilingual": _attach(_save(BILINGUAL), "fietsstraten-kaart.png", PNG_PIXEL),
             "dutch_only": _save(DUTCH_ONLY),
             "english_only": _save(ENGLISH_ONLY),
             "draft": _save(DRAFT, owner=users["contributor"]),
@@ -161,6 +167,13 @@ def _user(role: str, email: str, sectors: list[str]) -> User:
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def _attach(item_id: int, name: str, data: bytes) -> int:
+    """Attach a file, so the item page shows its attachment list."""
+    add_attachment(db.session.get(Item, item_id), check_upload(name, data), user=None)
+    commit()
+    return item_id
 
 
 def _save(data: dict[str, Any], owner: User | None = None) -> int:
