@@ -158,10 +158,15 @@ class WhooshBackend:
     def _state(self) -> tuple[Searcher, DocTable]:
         """The shared searcher and its arrays, refreshed only when the index changed."""
         ix = self._index()
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not ``refresh()``: it reuses the readers of unchanged segments
+            # together with their old deletion lists, so a replaced document
+            # would stay visible. A new searcher costs a few milliseconds, and
+            # only after a change; the per-segment arrays are kept anyway.
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = ix.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
         reader = self._searcher.reader()
         key = (self._ix_name or "", reader.generation())
         if self._table is None or self._table_key != key:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from kennisbank import ContentType, Field, hookimpl
 from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
-from kennisbank.models import User
+from kennisbank.models import Item, User
 from tests.conftest import item_data, make_app
 
 
@@ -32,6 +32,14 @@ def add(app: Flask, owner: User | None = None, **overrides: Any) -> int:
         item = save_item(item_data(**overrides), user=user)
         commit()
         return item.id
+
+
+def update(app: Flask, item_id: int, **overrides: Any) -> None:
+    """Save new data over an existing item through the real service."""
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        save_item(item_data(**overrides), user=None, item=item)
+        commit()
 
 
 def find(client: FlaskClient, q: str = "", **params: Any) -> dict[str, Any]:
