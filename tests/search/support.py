@@ -63,7 +63,8 @@ class ExchangePlugin:
     @hookimpl
     def register_content_types(self) -> list[ContentType]:
         return [ContentType(
-            name="school_visit", label={"nl": "Schoolbezoek", "en": "School visit"}, sector="education",
+            name="school_visit", label={"nl": "Schoolbezoek", "en": "School visit"},
+            sector="education",
             fields=[
                 Field("visit_level", "choice", label={"nl": "Niveau", "en": "Level"}, facet=True,
                       choices={"mbo": {"nl": "Middelbaar beroepsonderwijs",
