@@ -45,15 +45,15 @@ from ..extensions import db
 from ..models import Item, User
 from . import attachments as attachment_views
 from .filters import page_lang
-from .itemform import (
+from .formvalues import (
     ATTACHMENTS,
     REMOVE_ATTACHMENT,
     FormValues,
-    build_form,
     data_from_values,
     read_form,
     values_from_data,
 )
+from .itemform import build_form
 
 bp = Blueprint("editing", __name__, url_prefix="/<any(nl, en):lang>")
 bp.add_url_rule(

@@ -1,12 +1,10 @@
-"""Edit forms generated from a content type: inputs, form values and error placement.
+"""Edit forms generated from a content type: inputs and where errors go.
 
 A plugin declares its fields once (:class:`~kennisbank.content.types.Field`);
-this module turns them into HTML inputs that fit each kind, turns what a
-browser sends back into the import format for the one validation path
-(:func:`kennisbank.content.service.validate`, ``strict=False``), and puts each
-validation message next to the input it is about. The form's values are kept
-as the strings the browser sent, so a form with errors shows back exactly what
-the person typed.
+this module turns them into HTML inputs that fit each kind, labelled in the
+reader's language, and puts each validation message (keyed by its path, such
+as ``translations.nl.title``) next to the input it is about, with an error
+summary in page order. Reading what the browser sends is :mod:`.formvalues`.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from typing import Any
 from babel import Locale
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from ..attachments.sniff import KINDS
 from ..attachments.storage import format_size, max_attachment_size
@@ -27,32 +24,19 @@ from ..content.registry import current_registry
 from ..content.types import ContentType, Field, label_in
 from ..content.validation import DEFAULT_MAX_LENGTH
 from ..content.vocab import THEMES, countries
-
-#: Common item fields, in form order.
-COMMON_NAMES = (
-    "sector", "themes", "tags", "city", "country", "organisation", "start_date", "end_date",
+from .formvalues import (
+    ATTACHMENTS,
+    COMMON_NAMES,
+    TEXT_NAMES,
+    FormValues,
+    lang_name,
+    remove_name,
+    shared_name,
 )
-TEXT_NAMES = ("title", "summary", "body")
+
 #: A choice with this many options or fewer is shown as radio buttons, else a select.
 RADIO_LIMIT = 4
-ATTACHMENTS = "attachments"
-REMOVE_ATTACHMENT = "remove_attachment"
-
 ACCEPT = [ext for kind in KINDS.values() for ext in kind.extensions] + list(KINDS)
-
-FormValues = dict[str, Any]
-
-
-def shared_name(fld: Field) -> str:
-    return f"f-{fld.name}"
-
-
-def lang_name(lang: str, name: str) -> str:
-    return f"{lang}-{name}"
-
-
-def remove_name(lang: str) -> str:
-    return f"{lang}-remove"
 
 
 def language_name(code: str, ui_lang: str) -> str:
@@ -163,121 +147,6 @@ class ItemForm:
         for column in self.columns:
             found += column.inputs + ([column.remove] if column.remove else [])
         return found + self.common + self.details + [self.upload]
-
-
-# -- reading and writing form values ---------------------------------------------------
-
-
-def _multi_names(ctype: ContentType) -> set[str]:
-    names = {"themes"}
-    names |= {shared_name(f) for f in ctype.shared_fields if f.kind == "multichoice"}
-    names |= {
-        lang_name(lang, f.name)
-        for lang in LANGUAGES
-        for f in ctype.translatable_fields
-        if f.kind == "multichoice"
-    }
-    return names
-
-
-def _value_names(ctype: ContentType) -> list[str]:
-    names = list(COMMON_NAMES) + [shared_name(f) for f in ctype.shared_fields]
-    for lang in LANGUAGES:
-        names += [lang_name(lang, n) for n in TEXT_NAMES]
-        names += [lang_name(lang, f.name) for f in ctype.translatable_fields]
-        names.append(remove_name(lang))
-    return names
-
-
-def _normalise(text: str) -> str:
-    """Browsers send CRLF line ends; limits count characters people typed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_form(form: MultiDict[str, str], ctype: ContentType) -> FormValues:
-    """The submitted values, as strings and lists of strings, exactly as typed."""
-    multi = _multi_names(ctype)
-    values: FormValues = {}
-    for name in _value_names(ctype):
-        if name in multi:
-            values[name] = [_normalise(v) for v in form.getlist(name)]
-        else:
-            values[name] = _normalise(form.get(name, ""))
-    return values
-
-
-def _to_form(fld: Field, value: Any) -> Any:
-    if fld.kind == "multichoice":
-        return [str(v) for v in value or []]
-    if value is None:
-        return ""
-    if fld.kind == "boolean":
-        return "on" if value else ""
-    return str(value)
-
-
-def values_from_data(data: Mapping[str, Any], ctype: ContentType) -> FormValues:
-    """Form values for an item in the import format (an item being edited, or defaults)."""
-    values: FormValues = {name: "" for name in _value_names(ctype)}
-    values.update({name: [] for name in _multi_names(ctype)})
-    for name in ("sector", "city", "country", "organisation", "start_date", "end_date"):
-        values[name] = str(data.get(name) or "")
-    values["themes"] = list(data.get("themes") or [])
-    values["tags"] = ", ".join(data.get("tags") or [])
-    shared = data.get("fields") or {}
-    for fld in ctype.shared_fields:
-        values[shared_name(fld)] = _to_form(fld, shared.get(fld.name))
-    for lang, text in (data.get("translations") or {}).items():
-        if lang not in LANGUAGES:
-            continue
-        for name in TEXT_NAMES:
-            values[lang_name(lang, name)] = str(text.get(name) or "")
-        for fld in ctype.translatable_fields:
-            values[lang_name(lang, fld.name)] = _to_form(fld, text.get(fld.name))
-    return values
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value == [] or (isinstance(value, str) and not value.strip())
-
-
-def data_from_values(
-    values: FormValues, ctype: ContentType, *, base: Mapping[str, Any], existing: list[str]
-) -> dict[str, Any]:
-    """The import format for validation, from form values.
-
-    ``base`` supplies what the form does not edit (type, status, external id).
-    A language is sent when anything was typed in it, or when the item already
-    has it (so clearing a title is an error, not a silent deletion), unless its
-    "delete this translation" box is ticked.
-    """
-    data: dict[str, Any] = {key: base[key] for key in ("type", "status", "external_id")
-                            if base.get(key)}
-    for name in COMMON_NAMES:
-        data[name] = values.get(name, "")
-    data["fields"] = {
-        fld.name: values.get(shared_name(fld), "")
-        for fld in ctype.shared_fields
-        if not _is_blank(values.get(shared_name(fld)))
-    }
-    translations: dict[str, dict[str, Any]] = {}
-    for lang in LANGUAGES:
-        if values.get(remove_name(lang)):
-            continue
-        text = {name: values.get(lang_name(lang, name), "") for name in TEXT_NAMES}
-        text.update(
-            (fld.name, values.get(lang_name(lang, fld.name), ""))
-            for fld in ctype.translatable_fields
-        )
-        if lang in existing or any(not _is_blank(v) for v in text.values()):
-            translations[lang] = {k: v for k, v in text.items() if not _is_blank(v)}
-    data["translations"] = translations
-    return data
-
-
-def missing_languages(data: Mapping[str, Any]) -> list[str]:
-    present = data.get("translations") or {}
-    return [lang for lang in LANGUAGES if lang not in present]
 
 
 # -- building inputs ---------------------------------------------------------------------
