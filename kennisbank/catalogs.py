@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("nl", "en")
-KEYWORDS = ["-k", "_", "-k", "_l", "-k", "lazy_gettext", "-k", "gettext", "-k", "ngettext"]
+KEYWORDS = ["-k", "_", "-k", "_l", "-k", "lazy_gettext"]  # plus Babel's defaults (gettext, ngettext:1,2...)
 
 
 @dataclass(frozen=True)
