@@ -41,6 +41,7 @@ from .errors import (
     writer,
 )
 from .items import list_filters
+from .schemas import check_item
 
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
 EXPORT_BATCH = 200
@@ -86,7 +87,20 @@ def _parse(lines: list[bytes]) -> tuple[list[tuple[int, Any]], dict[int, dict[st
     return parsed, errors
 
 
-def _invalid_lines(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]:
+def _schema_problems(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]:
+    """Each line held to the item schema, as ``POST /items`` holds a body (see :mod:`.schemas`)."""
+    problems: dict[int, dict[str, str]] = {}
+    for number, data in parsed:
+        try:
+            if not isinstance(data, dict):
+                raise ValidationError({"item": _("An item must be a JSON object.")})
+            check_item(data)
+        except ValidationError as exc:
+            problems[number] = exc.errors
+    return problems
+
+
+def _content_problems(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]:
     """What the import would say of each line, without saving anything."""
     problems: dict[int, dict[str, str]] = {}
     for number, data in parsed:
@@ -151,10 +165,12 @@ def import_jsonl() -> Response:
         raise ApiError(403, _("Only editors and administrators may import."))
     require_content_type(JSONL_TYPES)
     lines = raw_body("API_MAX_IMPORT_BODY").split(b"\n")
-    parsed, unreadable = _parse(lines)
-    nothing = _("Nothing was imported; see the errors per line.")
-    if unreadable:
-        return _refuse_lines(422, nothing, {**_invalid_lines(parsed), **unreadable})
+    parsed, problems = _parse(lines)
+    problems.update(_schema_problems(parsed))
+    if problems:
+        # Report every line at once: the content rules too, for lines that got that far.
+        problems.update(_content_problems([(n, d) for n, d in parsed if n not in problems]))
+        return _refuse_lines(422, _("Nothing was imported; see the errors per line."), problems)
     forbidden = _forbidden(parsed, user)
     if forbidden:
         return _refuse_lines(
@@ -162,7 +178,8 @@ def import_jsonl() -> Response:
         )
     report = import_items(lines, user=user)
     if not report.ok:
-        return _refuse_lines(422, nothing, report.errors)
+        return _refuse_lines(422, _("Nothing was imported; see the errors per line."),
+                             report.errors)
     return jsonify({"created": report.created, "updated": report.updated,
                     "unchanged": report.unchanged})
 
