@@ -9,8 +9,10 @@ a draft's word can never be suggested.
 
 For each query word that no published item contains, the closest words
 (Levenshtein distance 1, or 2 for words of six letters or more, same first
-letter) are candidates; the nearest wins, then the one in most published
-items. The suggestion is returned only if it finds a published item.
+two letters: typing errors at the very start are rare, and requiring them
+keeps the look-up in a dictionary of 100,000 words to milliseconds) are
+candidates; the nearest wins, then the one in most published items. The
+suggestion is returned only if it finds a published item.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SPELL_FIELD = "spell"
 MAX_CANDIDATES = 40
 LONG_WORD = 6
 MAX_WORDS = 8
+PREFIX = 2
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -51,7 +54,7 @@ def published_frequency(reader: Any, published: np.ndarray, word: str) -> int:
 def _correct(reader: Any, published: np.ndarray, word: str) -> str | None:
     maxdist = 2 if len(word) >= LONG_WORD else 1
     candidates = [
-        c for c in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1) if c != word
+        c for c in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=PREFIX) if c != word
     ][:MAX_CANDIDATES]
     scored = []
     for candidate in candidates:

@@ -18,16 +18,15 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.idsets import DocIdSet
 from whoosh.index import Index
-from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
 from ..auth.policy import Visibility
@@ -35,11 +34,12 @@ from ..content.registry import Registry
 from ..models import Item
 from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
 from .doctable import DocTable, SegmentTable, Vocabulary, build_segment
-from .highlight import fragments
+from .highlight import MAX_FRAGMENTS, fragments
 from .locking import write_lock
 from .querytext import parse_user_query
 from .schema import build_schema, query_fields, schema_signature, text_field, text_names
 from .suggest import suggest_query
+from .vectorized import Evaluator, top
 from .whoosh_build import Source, build_index, document_fields
 
 CURRENT = "CURRENT"
@@ -49,25 +49,6 @@ WHOOSH_LOCK_TIMEOUT = 5.0
 REBUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 RELATED_TERMS = 12
 MAX_RESULT_WINDOW = 10_000
-
-
-class MaskSet(DocIdSet):
-    """A numpy boolean mask seen by Whoosh as a set of allowed document numbers."""
-
-    def __init__(self, mask: np.ndarray) -> None:
-        self._mask = mask
-
-    def __contains__(self, docnum: object) -> bool:
-        return bool(self._mask[docnum])
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __len__(self) -> int:
-        return int(self._mask.sum())
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(np.flatnonzero(self._mask).tolist())
 
 
 def positive_terms(query: Query) -> list[tuple[str, str]]:
@@ -105,6 +86,8 @@ class WhooshBackend:
         self._table: DocTable | None = None
         self._table_key: tuple[str, int] | None = None
         self._segments: dict[str, SegmentTable] = {}
+        self._lengths: dict[tuple[str, str], np.ndarray] = {}
+        self._evaluator: Evaluator | None = None
         self._fields: dict[str, float] | None = None
 
     # Locations and opening
@@ -153,6 +136,7 @@ class WhooshBackend:
         if self._searcher is not None:
             self._searcher.close()
         self._ix = self._searcher = self._table = self._table_key = None
+        self._evaluator = None
         self._fields = None
 
     def _state(self) -> tuple[Searcher, DocTable]:
@@ -172,6 +156,7 @@ class WhooshBackend:
         if self._table is None or self._table_key != key:
             self._table = self._build_table(reader)
             self._table_key = key
+            self._evaluator = Evaluator(self._searcher, self._lengths)
         return self._searcher, self._table
 
     def _build_table(self, reader: Any) -> DocTable:
@@ -189,6 +174,7 @@ class WhooshBackend:
                 deleted = set(segment.deleted_docs()) if segment.has_deletions() else set()
                 parts.append((table, offset, deleted))
         self._segments = seen
+        self._lengths = {key: v for key, v in self._lengths.items() if key[0] in seen}
         return DocTable.join(parts, self._vocab)
 
     def reset(self) -> None:
@@ -264,22 +250,21 @@ class WhooshBackend:
     def _parse(self, searcher: Searcher, text: str) -> Query:
         return parse_user_query(text, self._query_fields(searcher), searcher.schema)
 
-    @staticmethod
-    def _matching(searcher: Searcher, query: Query, size: int) -> np.ndarray:
-        mask = np.zeros(size, dtype=bool)
-        if query is not NullQuery:
-            found = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-            mask[found] = True
-        return mask
+    def _matching(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, scores) of a parsed query over the current searcher."""
+        assert self._evaluator is not None
+        return self._evaluator.evaluate(query)
 
     def search(self, query: SearchQuery) -> SearchResult:
         with self._read_lock:
             searcher, table = self._state()
             base = table.visible(query.visibility)
             parsed: Query | None = None
+            scores = None
             if query.text.strip():
                 parsed = self._parse(searcher, query.text)
-                base &= self._matching(searcher, parsed, table.size)
+                matched, scores = self._matching(parsed)
+                base &= matched
             filters = {
                 facet: table.facet_mask(facet, values)
                 for facet, values in query.filters.items() if values
@@ -295,23 +280,22 @@ class WhooshBackend:
                         mask &= other_mask
                 facets[facet] = table.counts(facet, mask)
             total = int(result.sum())
-            page = self._page(searcher, table, query, parsed, result, total)
+            page = self._page(table, query, scores, result, total)
             hits = [self._hit(searcher, table, docnum, score, query.lang) for docnum, score in page]
             if parsed is not None and query.highlight and hits:
                 self._highlight(searcher, parsed, hits, [d for d, _ in page], query.lang)
             return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _page(self, searcher: Searcher, table: DocTable, query: SearchQuery,
-              parsed: Query | None, result: np.ndarray, total: int
-              ) -> list[tuple[int, float | None]]:
+    @staticmethod
+    def _page(table: DocTable, query: SearchQuery, scores: np.ndarray | None,
+              result: np.ndarray, total: int) -> list[tuple[int, float | None]]:
         start = (query.page - 1) * query.per_page
         end = min(start + query.per_page, MAX_RESULT_WINDOW)
         if start >= min(total, end):
             return []
         sort = query.effective_sort
-        if sort == "relevance" and parsed is not None:
-            found = searcher.search(parsed, filter=MaskSet(result), limit=end)
-            return [(docnum, float(score)) for score, docnum in found.top_n[start:end]]
+        if sort == "relevance" and scores is not None:
+            return list(top(scores, result, end)[start:end])
         if sort == "relevance":
             sort = "newest"
         ordered = table.order(np.flatnonzero(result), sort, query.lang)[start:end]
@@ -341,39 +325,46 @@ class WhooshBackend:
     def _highlight(self, searcher: Searcher, query: Query, hits: list[Hit],
                    docnums: list[int], lang: str) -> None:
         """Marked snippets for the shown page: from the shown translation, or
-        from the other one when only that matched."""
-        names = text_names(self.registry)[1:]
-        terms = positive_terms(query)
-        reader = searcher.reader()
-        spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
-        wanted = sorted(set(docnums))
-        for fieldname, text in terms:
-            if fieldname.rsplit("_", 1)[0] not in names or (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            for docnum in wanted:
-                if not matcher.is_active():
-                    break
-                matcher.skip_to(docnum)
-                if matcher.is_active() and matcher.id() == docnum:
-                    found = spans.setdefault((docnum, fieldname), [])
-                    found += [(s, e) for _, s, e in matcher.value_as("characters")]
-        for hit, docnum in zip(hits, docnums, strict=True):
-            order = [hit.lang] + [other for other in hit.languages if other != hit.lang]
-            stored: dict[str, Any] | None = None
-            for shown in order:
-                fields = [
-                    text_field(n, shown) for n in names if (docnum, text_field(n, shown)) in spans
-                ]
-                if not fields:
-                    continue
-                stored = stored or searcher.stored_fields(docnum)
-                for fieldname in fields:
-                    room = 3 - len(hit.highlights)
-                    if room > 0:
-                        hit.highlights += fragments(
-                            stored.get(fieldname, ""), spans[(docnum, fieldname)], room)
-                break
+        from the other one when only that matched.
+
+        Fields are tried in order (summary, body, the type's fields) and a hit
+        leaves the loop once it has its snippets, so most hits cost the
+        summary's and the body's postings of the query words only.
+        """
+        assert self._evaluator is not None
+        words: dict[str, list[str]] = {}
+        for fieldname, text in dict.fromkeys(positive_terms(query)):
+            words.setdefault(fieldname, []).append(text)
+        pending = dict(zip(docnums, hits, strict=True))
+        stored: dict[int, dict[str, Any]] = {}
+        for other_language in (False, True):
+            for name in text_names(self.registry)[1:]:
+                groups: dict[str, list[int]] = {}
+                for docnum, hit in pending.items():
+                    langs = [x for x in hit.languages if x != hit.lang] if other_language \
+                        else [hit.lang]
+                    for shown in langs:
+                        fieldname = text_field(name, shown)
+                        if fieldname in words:
+                            groups.setdefault(fieldname, []).append(docnum)
+                for fieldname, docs in groups.items():
+                    self._snippets(searcher, fieldname, words[fieldname], docs, pending, stored)
+                pending = {d: h for d, h in pending.items() if len(h.highlights) < MAX_FRAGMENTS}
+            pending = {d: h for d, h in pending.items() if not h.highlights}
+
+    def _snippets(self, searcher: Searcher, fieldname: str, texts: list[str], docs: list[int],
+                  hits: dict[int, Hit], stored: dict[int, dict[str, Any]]) -> None:
+        assert self._evaluator is not None
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for text in texts:
+            for docnum, found in self._evaluator.characters(fieldname, text, docs).items():
+                spans.setdefault(docnum, []).extend(found)
+        for docnum, found in spans.items():
+            hit = hits[docnum]
+            if docnum not in stored:
+                stored[docnum] = searcher.stored_fields(docnum)
+            room = MAX_FRAGMENTS - len(hit.highlights)
+            hit.highlights += fragments(stored[docnum].get(fieldname, ""), found, room)
 
     def related(self, item_id: int, *, visibility: Visibility, lang: str,
                 limit: int) -> list[Hit]:
@@ -396,10 +387,10 @@ class WhooshBackend:
                     clauses.append(Term(text_field("title", shown), term, boost=2 * weight))
             if not clauses:
                 return []
-            allowed = table.visible(visibility)
+            matched, scores = self._matching(Or(clauses))
+            allowed = table.visible(visibility) & matched
             allowed[docnum] = False
-            found = searcher.search(Or(clauses), filter=MaskSet(allowed), limit=limit)
-            return [self._hit(searcher, table, d, float(s), lang) for s, d in found.top_n]
+            return [self._hit(searcher, table, d, s, lang) for d, s in top(scores, allowed, limit)]
 
     def suggest(self, text: str) -> str | None:
         with self._read_lock:
@@ -407,8 +398,8 @@ class WhooshBackend:
             published = table.published_mask()
 
             def has_results(candidate: str) -> bool:
-                parsed = self._parse(searcher, candidate)
-                return bool((self._matching(searcher, parsed, table.size) & published).any())
+                matched, _ = self._matching(self._parse(searcher, candidate))
+                return bool((matched & published).any())
 
             return suggest_query(searcher.reader(), published, text, has_results)
 
