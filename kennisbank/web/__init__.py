@@ -10,7 +10,7 @@ from . import filters
 
 bp = Blueprint("web", __name__, url_prefix="/<any(nl, en):lang>")
 
-from . import pages  # noqa: E402,F401  (registers the views on ``bp``)
+from . import apidocs, feeds, pages  # noqa: E402,F401  (register their views on ``bp``)
 
 
 def init_app(app: Flask) -> None:

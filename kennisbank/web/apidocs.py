@@ -1,0 +1,125 @@
+"""``/<lang>/api``: the API explained for people, with a curl example for every endpoint.
+
+The commands are built here with this site's own address, so they can be
+copied as they are; the explanations are translated. The OpenAPI document
+(``/api/v1/openapi.json``) stays the reference for programs.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass
+
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+
+from . import bp
+
+AUTH = '-H "Authorization: Bearer $TOKEN"'
+JSON = '-H "Content-Type: application/json"'
+
+
+@dataclass(frozen=True)
+class Example:
+    """One endpoint: what it is for, and a command that calls it."""
+
+    anchor: str
+    method: str
+    path: str
+    purpose: str
+    command: str
+
+
+def _body(value: object) -> str:
+    return "-d " + shlex.quote(json.dumps(value, ensure_ascii=False))
+
+
+def examples(api: str, site: str) -> list[Example]:
+    """Every endpoint, in the order a new client meets them."""
+    item = {"type": "practice", "sector": "municipality", "country": "NL",
+            "translations": {"en": {"title": "Bicycle streets in the centre",
+                                    "summary": "Cars are guests."}}}
+    return [
+        Example("list", "GET", "/items", _("Items you may see, most recently changed first; "
+                                           "filter with sector, type and status."),
+                f'curl "{api}/items?lang=en&sector=education&page=1&per_page=20"'),
+        Example("read", "GET", "/items/{id}", _("One item: every field, both translations, "
+                                                "status, dates and links to its pages."),
+                f'curl "{api}/items/12?lang=nl"'),
+        Example("create", "POST", "/items", _("Add an item. Contributors add drafts; the "
+                                              "answer is the new item and its address."),
+                f'curl -X POST "{api}/items" {AUTH} {JSON} \\\n  {_body(item)}'),
+        Example("change", "PATCH", "/items/{id}", _(
+            "Change only what you send; null removes a value. Translations and fields "
+            "are merged one by one."),
+                f'curl -X PATCH "{api}/items/12" {AUTH} {JSON} \\\n  '
+                + _body({"city": "Deventer", "translations": {"nl": {
+                    "title": "Fietsstraten in de binnenstad"}}})),
+        Example("workflow", "POST", "/items/{id}/transitions", _(
+            "Move an item on: to review, published or archived, or back to draft with "
+            "a comment for the author."),
+                f'curl -X POST "{api}/items/12/transitions" {AUTH} {JSON} \\\n  '
+                + _body({"to": "review"})),
+        Example("delete", "DELETE", "/items/{id}", _("Delete an item."),
+                f'curl -X DELETE "{api}/items/12" {AUTH}'),
+        Example("history", "GET", "/items/{id}/revisions", _(
+            "An item's history: who changed what and when."),
+                f'curl "{api}/items/12/revisions" {AUTH}'),
+        Example("search", "GET", "/search", _(
+            "Search as on the search page: words, filters per facet, sort and pages."),
+                f'curl "{api}/search?q=fietsen&sector=municipality&lang=nl"'),
+        Example("related", "GET", "/items/{id}/related", _("Items like this one."),
+                f'curl "{api}/items/12/related?lang=en"'),
+        Example("types", "GET", "/content-types", _(
+            "Every content type with its fields, sectors and themes: enough to build a form."),
+                f'curl "{api}/content-types?lang=en"'),
+        Example("import", "POST", "/import", _(
+            "Import a JSON Lines file, one item a line; all lines or none "
+            "(editors and administrators)."),
+                f'curl -X POST "{api}/import" {AUTH} -H "Content-Type: application/x-ndjson" '
+                "--data-binary @practices.jsonl"),
+        Example("export", "GET", "/export", _(
+            "Every item you may see as JSON Lines, ready to import elsewhere "
+            "(editors and administrators)."),
+                f'curl "{api}/export" {AUTH} -o practices.jsonl'),
+        Example("openapi", "GET", "/openapi.json", _(
+            "The OpenAPI 3.1 description of all of this, for code generators and testing "
+            "tools."),
+                f'curl "{api}/openapi.json"'),
+        Example("feeds", "GET", "/<lang>/feed.atom", _(
+            "Atom feeds of new practices, and of any search: follow them in a feed reader."),
+                f'curl "{site}en/feed.atom"\ncurl "{site}nl/search.atom?q=fietsen"'),
+    ]
+
+
+def statuses() -> list[tuple[int, str]]:
+    return [
+        (400, _("The JSON or a parameter could not be read.")),
+        (401, _("No valid token was sent.")),
+        (403, _("The token's owner may not do this.")),
+        (404, _("The item does not exist, or you may not see it.")),
+        (409, _("Another item has this external_id, or the step does not fit the item's "
+                "status.")),
+        (413, _("The body is too large.")),
+        (415, _("The body is not JSON (or, for an import, not JSON Lines).")),
+        (422, _("The data is not valid: errors names each field with its problem.")),
+        (503, _("Search is briefly unavailable; try again in a minute.")),
+    ]
+
+
+@bp.route("/api")
+def api_docs() -> str:
+    api = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
+    return render_template(
+        "api_docs.html",
+        api=api,
+        examples=examples(api, request.url_root),
+        statuses=statuses(),
+        token_header="Authorization: Bearer $TOKEN",
+        token_export="export TOKEN=kb_...",
+        error_example=json.dumps(
+            {"error": _("The item is not valid; see the errors per field."),
+             "errors": {"translations.en.title": _("A title is required.")}},
+            ensure_ascii=False, indent=2),
+    )
