@@ -211,8 +211,11 @@ def assert_accessible(page: Page) -> None:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Keep a screenshot as a test artefact (test-artifacts/ is not committed)."""
+    """Keep a screenshot as a test artefact (test-artifacts/ is not committed).
+
+    JPEG, because encoding a long page as PNG costs as much as the axe run.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    path = SCREENSHOTS / f"{name}.jpg"
+    page.screenshot(path=str(path), full_page=full_page, type="jpeg", quality=80)
     return path
