@@ -146,7 +146,7 @@ class DocTable:
     stamps: list[str]
     facet_docs: dict[str, np.ndarray]
     facet_codes: dict[str, np.ndarray]
-    _title_ranks: dict[str, np.ndarray] = field(default_factory=dict)
+    _orders: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def join(
@@ -219,22 +219,21 @@ class DocTable:
         pairs.sort(key=lambda pair: (-pair[1], pair[0]))
         return pairs
 
-    def order(self, docnums: np.ndarray, sort: str, lang: str) -> np.ndarray:
-        """``docnums`` sorted by ``newest`` (start date, undated last) or ``title``."""
-        if sort == "title":
-            ranks = self.title_ranks(lang)[docnums]
-            return docnums[np.lexsort((self.ids[docnums], ranks))]
-        return docnums[np.lexsort((-self.ids[docnums], -self.date[docnums].astype(np.int64)))]
-
-    def title_ranks(self, lang: str) -> np.ndarray:
-        """Each document's position in title order for readers of ``lang``."""
-        if lang not in self._title_ranks:
-            titles = self.titles[lang]
-            order = sorted(range(self.size), key=titles.__getitem__)
-            ranks = np.empty(self.size, dtype=np.int64)
-            ranks[np.asarray(order, dtype=np.int64)] = np.arange(self.size, dtype=np.int64)
-            self._title_ranks[lang] = ranks
-        return self._title_ranks[lang]
+    def order(self, mask: Mask, sort: str, lang: str) -> np.ndarray:
+        """The documents in ``mask``, by ``newest`` (start date, undated last,
+        then newest id) or ``title``. The whole collection is sorted once per
+        index version; each search only picks its documents from that order."""
+        key = sort if sort == "newest" else f"title:{lang}"
+        if key not in self._orders:
+            if sort == "newest":
+                self._orders[key] = np.lexsort((-self.ids, -self.date.astype(np.int64)))
+            else:
+                titles, ids = self.titles[lang], self.ids.tolist()
+                self._orders[key] = np.asarray(
+                    sorted(range(self.size), key=lambda d: (titles[d], ids[d])),
+                    dtype=np.int64)
+        full = self._orders[key]
+        return full[mask[full]]
 
     def docnum(self, item_id: int) -> int | None:
         found = np.flatnonzero((self.ids == item_id) & self.live)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import Index
-from whoosh.query import Or, Query, Term
+from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from ..auth.policy import Visibility
@@ -53,8 +53,6 @@ MAX_RESULT_WINDOW = 10_000
 
 def positive_terms(query: Query) -> list[tuple[str, str]]:
     """(field, term) of every word the query asks for, exclusions left out."""
-    from whoosh.query import AndNot, Not, Phrase
-
     if isinstance(query, AndNot):
         return positive_terms(query.a)
     if isinstance(query, Not):
@@ -298,7 +296,7 @@ class WhooshBackend:
             return list(top(scores, result, end)[start:end])
         if sort == "relevance":
             sort = "newest"
-        ordered = table.order(np.flatnonzero(result), sort, query.lang)[start:end]
+        ordered = table.order(result, sort, query.lang)[start:end]
         return [(int(docnum), None) for docnum in ordered]
 
     @staticmethod
