@@ -55,6 +55,11 @@ PAGES: tuple[Page, ...] = (
     Page("item-bilingual", "/{lang}/items/{bilingual}"),
     Page("item-dutch-only", "/{lang}/items/{dutch_only}"),
     Page("item-english-only", "/{lang}/items/{english_only}"),
+    Page("item-exchange", "/{lang}/items/{exchange}"),
+    Page("item-trade-mission", "/{lang}/items/{trade_mission}"),
+    Page("item-cultural-exchange", "/{lang}/items/{cultural_exchange}"),
+    Page("item-development-project", "/{lang}/items/{development_project}"),
+    Page("item-policy-practice", "/{lang}/items/{policy_practice}"),
     Page("not-found", "/{lang}/items/999999", status=404),
     Page("search-query", "/{lang}/search?q=city"),
     Page("search-filtered", "/{lang}/search?sector=municipality&theme=sdg11"),
@@ -66,6 +71,7 @@ PAGES: tuple[Page, ...] = (
     Page("my-items", "/{lang}/my-items", user="contributor"),
     Page("new-item-choose-type", "/{lang}/items/new", user="contributor"),
     Page("new-item-form", "/{lang}/items/new?type=practice", user="contributor"),
+    Page("new-item-form-exchange", "/{lang}/items/new?type=exchange", user="contributor"),
     Page("edit-item-form", "/{lang}/items/{draft}/edit", user="contributor"),
     Page("item-draft-as-owner", "/{lang}/items/{draft}", user="contributor"),
     Page("item-as-editor", "/{lang}/items/{bilingual}", user="editor"),
@@ -78,6 +84,10 @@ PAGES: tuple[Page, ...] = (
     Page("admin-new-user", "/{lang}/admin/users/new", user="admin"),
     Page("admin-edit-user", "/{lang}/admin/users/{contributor_id}", user="admin"),
 )
+
+#: One content type of each sector plugin; a demo item of each is checked.
+PLUGIN_TYPES = ("exchange", "trade_mission", "cultural_exchange", "development_project",
+                "policy_practice")
 
 #: The people the checks log in as: role -> (email, sectors); all use :data:`PASSWORD`.
 USERS: dict[str, tuple[str, list[str]]] = {
@@ -158,6 +168,7 @@ def build_site(instance: Path) -> Site:
             "draft": _save(DRAFT, owner=users["contributor"]),
             "contributor_id": users["contributor"].id,
         }
+        refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
     return Site(app=app, refs=refs)
 
 
@@ -167,6 +178,14 @@ def _user(role: str, email: str, sectors: list[str]) -> User:
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def _first_published(type_name: str) -> int:
+    """A published demo item of a sector plugin's type (its page shows the plugin's fields)."""
+    return db.session.execute(
+        db.select(Item.id).where(Item.type == type_name, Item.status == "published")
+        .order_by(Item.id).limit(1)
+    ).scalar_one()
 
 
 def _attach(item_id: int, name: str, data: bytes) -> int:
