@@ -26,7 +26,7 @@ from . import bp, json_error
 
 #: Defaults of the two body limits; an item is far smaller, an import can hold thousands.
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
-DEFAULT_MAX_IMPORT_BODY = 32 * 1024 * 1024
+DEFAULT_MAX_IMPORT_BODY = 16 * 1024 * 1024
 #: No item nests deeper than this (translations -> language -> field -> list).
 MAX_DEPTH = 32
 #: The largest id SQLite and PostgreSQL store; a larger one cannot name an item.
@@ -83,8 +83,11 @@ def _existing_id_range(_endpoint: str | None, values: dict[str, Any] | None) -> 
 
 
 def body_limit(name: str) -> int:
+    """The setting ``name``, never above Flask's ``MAX_CONTENT_LENGTH`` (the site-wide cap)."""
     defaults = {"API_MAX_BODY": DEFAULT_MAX_BODY, "API_MAX_IMPORT_BODY": DEFAULT_MAX_IMPORT_BODY}
-    return int(current_app.config.get(name, defaults[name]))
+    limit = int(current_app.config.get(name, defaults[name]))
+    cap = current_app.config.get("MAX_CONTENT_LENGTH")
+    return min(limit, int(cap)) if cap else limit
 
 
 def require_content_type(accepted: Iterable[str]) -> None:
@@ -109,9 +112,6 @@ def raw_body(limit_name: str) -> bytes:
     length = request.content_length
     if length is not None and length > limit:
         raise too_large
-    # Flask's own MAX_CONTENT_LENGTH would answer first when it is lower; this
-    # endpoint's limit is the one that counts.
-    request.max_content_length = limit
     body = request.stream.read(limit + 1)
     if len(body) > limit:
         raise too_large

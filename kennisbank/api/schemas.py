@@ -362,7 +362,7 @@ def _messages(error: Any, schema: dict[str, Any],
     if name == "pattern":
         return [(path, _pattern_message(node, str(value)))]
     if name in ("minimum", "maximum"):
-        return [(path, _range_message(name, kind.limit))]
+        return [(path, _range_message(name, kind.limit, value))]
     if name == "format":
         return [(path, _("Must be a date written as YYYY-MM-DD."))]
     if name == "minProperties":
@@ -427,8 +427,9 @@ def _pattern_message(node: dict[str, Any], value: str) -> str:
     return _("This field is required.")
 
 
-def _range_message(name: str, limit: Any) -> str:
-    if abs(limit) >= MAX_NUMBER:
+def _range_message(name: str, limit: Any, value: Any) -> str:
+    """The service's words: past ``MAX_NUMBER`` a number is out of range, whatever the field."""
+    if abs(limit) >= MAX_NUMBER or abs(value) > MAX_NUMBER:
         return _("Number is out of range.")
     if name == "minimum":
         return _("Must be at least %(min)s.", min=_number(limit))
