@@ -183,8 +183,10 @@ def test_changes_made_during_a_reindex_are_in_the_new_index(app, client, runner,
     def batches_with_changes_meanwhile(part=0, parts=1):
         for batch in original(part, parts):
             yield batch
-            if not added:  # another request saves while the rebuild runs
+            if not added:  # another request searches and saves while the rebuild runs
                 from kennisbank.content.service import delete_item
+
+                assert ids(find(client, "harbour")) == [old]  # the old index still answers
 
                 added.append(add(app, translations=texts(en=("Beacon", "Text."))))
                 with app.app_context():
