@@ -4,10 +4,17 @@ item shown in a language it lacks says so and marks its text with the right ``la
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
+
+from kennisbank.config import LANGUAGES
+from tests.browser.conftest import RolePages
+from tests.browser.site import PAGES
+from tests.browser.site import Page as SitePage
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +25,32 @@ def switch_language(page: Page, to: str) -> None:
     page.wait_for_load_state()
 
 
-@pytest.mark.parametrize(("start", "other"), [("nl", "en"), ("en", "nl")])
-def test_switch_on_home(page: Page, live_server: str, start: str, other: str) -> None:
-    page.goto(f"/{start}/")
+#: Every checked page once, starting alternately in Dutch and in English.
+SWITCH_CASES = [(page, LANGUAGES[index % 2]) for index, page in enumerate(PAGES)]
+
+
+def same_address(url: str, expected: str) -> bool:
+    """Same path and the same query parameters (in any order)."""
+    got, want = urlsplit(url), urlsplit(expected)
+    return got.path == want.path and sorted(parse_qsl(got.query)) == sorted(parse_qsl(want.query))
+
+
+@pytest.mark.parametrize(("target", "start"), SWITCH_CASES, ids=[page.name for page in PAGES])
+def test_switch_lands_on_the_same_page(role_pages: RolePages, refs: dict[str, Any],
+                                       target: SitePage, start: str) -> None:
+    """On every page, the switch leads to that page in the other language, and each
+    language version names both with ``<link rel=alternate hreflang>``."""
+    other = "en" if start == "nl" else "nl"
+    page = role_pages(target.user)
+    page.goto(target.url(start, refs))
+    links = page.locator("link[rel=alternate][hreflang]")
+    alternates = {links.nth(i).get_attribute("hreflang"): links.nth(i).get_attribute("href") or ""
+                  for i in range(links.count())}
+    assert alternates.keys() == set(LANGUAGES)
+    for lang, href in alternates.items():
+        assert same_address(href, target.url(lang, refs)), (lang, href)
     switch_language(page, other)
-    assert page.url == f"{live_server}/{other}/"
+    assert same_address(page.url, target.url(other, refs)), page.url
     expect(page.locator("html")).to_have_attribute("lang", other)
 
 
@@ -46,15 +74,6 @@ def test_switch_back_and_forth_keeps_query(page: Page, live_server: str,
     assert page.url == f"{live_server}/en/items/{refs['bilingual']}?from=home"
     switch_language(page, "nl")
     assert page.url == f"{live_server}/nl/items/{refs['bilingual']}?from=home"
-
-
-def test_every_page_links_its_twin(page: Page, live_server: str, refs: dict[str, Any]) -> None:
-    page.goto(f"/en/items/{refs['bilingual']}")
-    links = page.locator("link[rel=alternate][hreflang]")
-    hrefs = {links.nth(i).get_attribute("hreflang"): links.nth(i).get_attribute("href")
-             for i in range(links.count())}
-    assert hrefs == {"nl": f"/nl/items/{refs['bilingual']}",
-                     "en": f"/en/items/{refs['bilingual']}"}
 
 
 @pytest.mark.parametrize(("lang", "key", "content_lang", "notice"), [
@@ -83,3 +102,13 @@ def test_no_notice_when_the_language_exists(page: Page, refs: dict[str, Any]) ->
 def _effective_lang(page: Page, locator: Any) -> str:
     """The language a screen reader uses for an element: its nearest ``lang`` attribute."""
     return locator.first.evaluate("el => el.closest('[lang]').getAttribute('lang')")
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("nl-NL", "nl"), ("en-GB", "en"), ("de-DE", "nl")])
+def test_root_follows_the_browser_language(new_context: Callable[..., BrowserContext],
+                                           live_server: str, locale: str, lang: str) -> None:
+    """``/`` goes to the browser's language if the site has it, else to Dutch."""
+    page = new_context(locale=locale).new_page()
+    page.goto("/")
+    assert page.url == f"{live_server}/{lang}/"
+    expect(page.locator("html")).to_have_attribute("lang", lang)
