@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import LoginState, RolePages, screenshot
-from tests.browser.site import PAGE_CASES, PAGE_IDS
+from tests.browser.site import PAGE_CASES, PAGE_IDS, PAGES
 from tests.browser.site import Page as SitePage
 
 pytestmark = pytest.mark.browser
@@ -29,15 +29,34 @@ def test_skip_link_moves_focus_to_main(page: Page, lang: str) -> None:
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_focus_is_visible(page: Page) -> None:
-    """A keyboard user sees where they are: the focused link gets an outline."""
-    page.goto("/en/")
-    page.keyboard.press("Tab")
-    outline = page.evaluate(
-        "() => { const s = getComputedStyle(document.activeElement);"
-        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
-    )
-    assert outline[0] != "none" and outline[1] >= 2
+#: Pages with many kinds of focusable controls: links, facets, form fields, buttons.
+FOCUS_NAMES = {"search-query", "new-item-form", "account-tokens", "item-as-editor"}
+FOCUS_PAGES = [page for page in PAGES if page.name in FOCUS_NAMES]
+MAX_TABS = 40
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+  const label = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + " " + (el.textContent || el.getAttribute("name") || "").trim().slice(0, 40);
+  return {label, visible: outline || s.boxShadow !== "none", body: el === document.body};
+}"""
+
+
+@pytest.mark.parametrize("target", FOCUS_PAGES, ids=[page.name for page in FOCUS_PAGES])
+def test_focus_is_visible(role_pages: RolePages, refs: dict[str, Any], target: SitePage) -> None:
+    """A keyboard user sees where they are: every control Tab reaches shows a focus ring."""
+    page = role_pages(target.user)
+    page.goto(target.url("en", refs))
+    hidden = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_STYLE)
+        if focused["body"]:
+            break
+        if not focused["visible"]:
+            hidden.append(focused["label"])
+    assert not hidden, "no visible focus on: " + "; ".join(hidden)
 
 
 @pytest.fixture(scope="module")
