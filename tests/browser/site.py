@@ -67,6 +67,7 @@ PAGES: tuple[Page, ...] = (
     Page("browse-sector", "/{lang}/sectors/education"),
     Page("browse-type", "/{lang}/types/practice"),
     Page("about", "/{lang}/about"),
+    Page("api-docs", "/{lang}/api"),
     Page("login", "/{lang}/login"),
     Page("my-items", "/{lang}/my-items", user="contributor"),
     Page("new-item-choose-type", "/{lang}/items/new", user="contributor"),
