@@ -185,9 +185,19 @@ class WhooshBackend:
     def writing(self, timeout: float | None = None) -> AbstractContextManager[None]:
         return self._lock.hold(self.lock_timeout if timeout is None else timeout)
 
+    def _index_for_writing(self) -> Index:
+        """The current index opened anew: writers never touch the searcher
+        that other threads may be reading with."""
+        name = self._current_name()
+        if name is None:
+            with self._read_lock:
+                self._index()  # creates the first index
+            name = self._current_name()
+        return whoosh_index.open_dir(str(self.root / str(name)))
+
     def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
         with self.writing():
-            ix = self._index()
+            ix = self._index_for_writing()
             names = set(ix.schema.names())
             documents = [document_fields(item, self.registry, names) for item in items]
             writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
@@ -413,4 +423,5 @@ class WhooshBackend:
             }
 
     def schema_outdated(self) -> bool:
-        return schema_signature(self._index().schema) != schema_signature(self.schema)
+        with self._read_lock:
+            return schema_signature(self._index().schema) != schema_signature(self.schema)
