@@ -102,7 +102,8 @@ def merge_pending(pending: Path = ROOT / "translations" / "pending") -> int:
         catalog = read_po(handle, locale="nl")
     filled = 0
     for message in catalog:
-        if message.id in known and (not message.string or message.fuzzy):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id in known and (not all(strings) or message.fuzzy):
             message.string = known[message.id]
             message.flags.discard("fuzzy")
             filled += 1

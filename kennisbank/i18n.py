@@ -62,8 +62,11 @@ def other_language(lang: str) -> str:
     return "en" if lang == "nl" else "nl"
 
 
-def language_twin_url(lang: str) -> str | None:
-    """This page's address in ``lang``: same endpoint, arguments and query string."""
+def language_twin_url(lang: str, absolute: bool = False) -> str | None:
+    """This page's address in ``lang``: same endpoint, arguments and query string.
+
+    ``absolute`` for ``<link hreflang>``, where search engines expect full URLs.
+    """
     if request.endpoint is None or "lang" not in g:
         return None
     args: dict[str, Any] = dict(request.view_args or {})
@@ -71,7 +74,7 @@ def language_twin_url(lang: str) -> str | None:
     for key in request.args:
         values = request.args.getlist(key)
         args[key] = values if len(values) > 1 else values[0]
-    return url_for(request.endpoint, **args)
+    return url_for(request.endpoint, _external=absolute, **args)
 
 
 def init_app(app: Flask) -> None:

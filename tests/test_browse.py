@@ -140,5 +140,5 @@ def test_about_page_in_both_languages(client, lang: str) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and f'<html lang="{lang}">' in html
     other = "en" if lang == "nl" else "nl"
-    assert f'hreflang="{other}" href="/{other}/about"' in html
+    assert f'hreflang="{other}" href="http://localhost/{other}/about"' in html
     assert ("Onderwijs" if lang == "nl" else "Education") in html
