@@ -44,6 +44,8 @@ CASES = {
     "manage own tokens": ("manage_tokens", None),
     "import": ("import", None),
     "export": ("export", None),
+    "maintain organisations": ("edit_organisation", None),
+    "contact people": ("contact", None),
 }
 
 EDITOR_CASES = {
@@ -51,19 +53,21 @@ EDITOR_CASES = {
     "edit draft", "edit in review", "edit published", "submit draft", "publish review",
     "publish draft", "archive published", "return review", "delete draft", "delete published",
     "history of draft", "history of published", "manage own tokens", "import", "export",
+    "maintain organisations", "contact people",
 }
 ALLOWED: dict[str, set[str]] = {
     "anonymous": {"view published"},
-    "reader": {"view published", "manage own tokens"},
+    "reader": {"view published", "manage own tokens", "contact people"},
     "owner": {
         "view published", "view draft", "view review", "view archived",
         "view other-sector draft", "create", "edit draft", "edit other-sector draft",
         "submit draft", "submit other-sector draft", "delete draft", "history of draft",
-        "manage own tokens",
+        "manage own tokens", "contact people",
     },
-    "contributor": {"view published", "create", "manage own tokens"},
+    "contributor": {"view published", "create", "manage own tokens", "contact people"},
     "editor": EDITOR_CASES,
-    "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export"},
+    "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
+                         "maintain organisations", "contact people"},
     "admin": set(CASES),
 }
 #: Which items appear in lists and search (the visibility query), per role.

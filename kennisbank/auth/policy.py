@@ -11,7 +11,11 @@ The ``permission_allowed`` hook is asked first; the first plugin returning
   edit, submit, publish, archive, return, delete, history;
 * admin: everything, including user management.
 
-Every logged-in person may manage their own API tokens. Whether a workflow
+Every logged-in person may manage their own API tokens, see contact details
+and send messages (``contact``). Editors and admins maintain organisations;
+members of an organisation (``User.organisation_id``) edit its profile
+(``edit_organisation``, with the organisation as ``item``; without one it asks
+whether someone may maintain every organisation). Whether a workflow
 step fits the item's *status* (publish a draft, archive a published item) is
 the workflow's business (:mod:`kennisbank.workflow`); this module answers
 who may do it at all.
@@ -35,8 +39,10 @@ from ..plugins import hook
 ACTIONS = (
     "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
     "view_history", "manage_users", "import", "export", "manage_tokens",
+    "edit_organisation", "contact",
 )
-ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export", "manage_tokens"}
+ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export", "manage_tokens",
+                                     "edit_organisation", "contact"}
 #: Actions an owner may take on their own item while it is a draft.
 OWNER_ACTIONS = frozenset({"edit", "view_history", "submit", "delete"})
 
@@ -98,8 +104,11 @@ def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
         return visibility(user).allows(item)
     if user is None:
         return False
-    if action == "manage_tokens":
+    if action in ("manage_tokens", "contact"):
         return True
+    if action == "edit_organisation":
+        member = item is not None and user.organisation_id == item.id
+        return user.role == "editor" or member
     if user.role == "reader" or action == "manage_users":
         return False
     if action == "create":
