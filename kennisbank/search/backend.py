@@ -36,7 +36,11 @@ class SearchQuery:
 
     ``filters`` maps a facet to the values wanted: values of one facet are
     OR-ed, facets AND-ed. ``sort=None`` means relevance with a text and newest
-    without. ``facets`` names the facets to count.
+    without; a sort that is not one of ``SORTS`` names a facet whose values
+    are whole numbers (highest first). ``facets`` names the facets to count.
+    ``constraints`` are ``(facet, values)`` pairs every result must match, like
+    visibility: unlike filters they also narrow the facet counts, and an empty
+    ``values`` matches nothing.
     """
 
     visibility: Visibility
@@ -48,6 +52,7 @@ class SearchQuery:
     per_page: int = DEFAULT_PER_PAGE
     facets: tuple[str, ...] = ()
     highlight: bool = True
+    constraints: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def effective_sort(self) -> str:

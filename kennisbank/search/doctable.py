@@ -221,12 +221,16 @@ class DocTable:
 
     def order(self, mask: Mask, sort: str, lang: str) -> np.ndarray:
         """The documents in ``mask``, by ``newest`` (start date, undated last,
-        then newest id) or ``title``. The whole collection is sorted once per
-        index version; each search only picks its documents from that order."""
-        key = sort if sort == "newest" else f"title:{lang}"
+        then newest id), ``title``, or any other name as a facet holding a whole
+        number (highest first, then newest). The whole collection is sorted once
+        per index version; each search only picks its documents from that order."""
+        key = sort if sort != "title" else f"title:{lang}"
         if key not in self._orders:
             if sort == "newest":
                 self._orders[key] = np.lexsort((-self.ids, -self.date.astype(np.int64)))
+            elif sort != "title":
+                self._orders[key] = np.lexsort(
+                    (-self.ids, -self.date.astype(np.int64), -self.numbers(sort)))
             else:
                 titles, ids = self.titles[lang], self.ids.tolist()
                 self._orders[key] = np.asarray(
@@ -234,6 +238,22 @@ class DocTable:
                     dtype=np.int64)
         full = self._orders[key]
         return full[mask[full]]
+
+    def numbers(self, facet: str) -> np.ndarray:
+        """Each document's value of ``facet`` as a number (0 when it has none or
+        it is not a number; the highest when it has several)."""
+        values = np.zeros(self.size, dtype=np.float64)
+        if facet in self.facet_docs:
+            table = np.zeros(self.vocab.size(facet), dtype=np.float64)
+            for code in range(self.vocab.size(facet)):
+                text = self.vocab.value(facet, code)
+                try:
+                    number = float(text)
+                except ValueError:
+                    number = 0.0
+                table[code] = number if np.isfinite(number) else 0.0
+            np.maximum.at(values, self.facet_docs[facet], table[self.facet_codes[facet]])
+        return values
 
     def docnum(self, item_id: int) -> int | None:
         found = np.flatnonzero((self.ids == item_id) & self.live)

@@ -16,7 +16,7 @@ called it: the outbox keeps the change until the index takes it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from ..auth.policy import visibility
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
+from ..content.types import Labels
 from ..models import Item
 from . import outbox
 from .backend import (
@@ -61,14 +62,34 @@ class BadSearchRequest(ValueError):
 
 
 @dataclass(frozen=True)
+class Scope:
+    """A parameter that stands for values of a facet, worked out when searching.
+
+    ``like_city=Deventer`` becomes the names of the cities comparable to
+    Deventer as a ``city`` constraint. Unlike a facet filter, a scope narrows
+    the facet counts too. ``expand`` raises ``ValueError`` for a value it does
+    not know; ``choices`` lists the values it knows (for the API document).
+    """
+
+    name: str
+    facet: str
+    label: Labels
+    expand: Callable[[str], Iterable[str]]
+    choices: Callable[[], list[str]] | None = None
+
+
+@dataclass(frozen=True)
 class SearchParams:
-    """What the reader asked for, validated."""
+    """What the reader asked for, validated; ``scopes`` maps a scope's parameter
+    to its value, ``scope_values`` to the facet values it stands for."""
 
     text: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    scopes: dict[str, str] = field(default_factory=dict)
+    scope_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,10 +133,47 @@ def _whole_number(args: Mapping[str, Any], name: str, default: int, highest: int
     return int(text)
 
 
+def _service() -> SearchService | None:
+    return current_app.extensions.get(SEARCH_EXTENSION_KEY)
+
+
+def sort_names() -> tuple[str, ...]:
+    """The built-in sorts, then those added with :meth:`SearchService.add_sort`."""
+    service = _service()
+    return (*SORTS, *(service.sorts if service is not None else ()))
+
+
+def scopes() -> dict[str, Scope]:
+    """The scopes added with :meth:`SearchService.add_scope`, by parameter name."""
+    service = _service()
+    return dict(service.scopes) if service is not None else {}
+
+
+def _scope_values(args: Any, errors: dict[str, str]
+                  ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    chosen: dict[str, str] = {}
+    values: dict[str, tuple[str, ...]] = {}
+    for name, scope in scopes().items():
+        value = str(args.get(name) or "").strip()
+        if not value:
+            continue
+        if len(value) > MAX_VALUE_LENGTH:
+            errors[name] = f"at most {MAX_VALUE_LENGTH} characters"
+            continue
+        try:
+            values[name] = tuple(dict.fromkeys(scope.expand(value)))
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        chosen[name] = value
+    return chosen, values
+
+
 def parse_params(args: Any) -> SearchParams:
     """Validate request arguments (a ``MultiDict``); raise ``BadSearchRequest``.
 
-    Each facet's values come from the repeatable parameter named after it.
+    Each facet's values come from the repeatable parameter named after it,
+    each scope's value from the parameter named after it.
     """
     errors: dict[str, str] = {}
     text = str(args.get("q", "") or "")[:MAX_QUERY_LENGTH]
@@ -123,8 +181,8 @@ def parse_params(args: Any) -> SearchParams:
     if lang not in (None, "") and lang not in LANGUAGES:
         errors["lang"] = f"must be one of {', '.join(LANGUAGES)}"
     sort = args.get("sort") or None
-    if sort is not None and sort not in SORTS:
-        errors["sort"] = f"must be one of {', '.join(SORTS)}"
+    if sort is not None and sort not in sort_names():
+        errors["sort"] = f"must be one of {', '.join(sort_names())}"
         sort = None
     page = _whole_number(args, "page", 1, MAX_PAGE, errors)
     per_page = _whole_number(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
@@ -136,9 +194,11 @@ def parse_params(args: Any) -> SearchParams:
             errors[name] = f"at most {MAX_FILTER_VALUES} values of {MAX_VALUE_LENGTH} characters"
         elif values:
             filters[name] = tuple(values)
+    chosen, expanded = _scope_values(args, errors)
     if errors:
         raise BadSearchRequest(errors)
-    return SearchParams(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+    return SearchParams(text=text, filters=filters, sort=sort, page=page, per_page=per_page,
+                        scopes=chosen, scope_values=expanded)
 
 
 class SearchService:
@@ -152,6 +212,17 @@ class SearchService:
         with app.app_context():
             self.backend: SearchBackend = WhooshBackend(Path(root), current_registry())
         self.inline_drain = bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+        self.scopes: dict[str, Scope] = {}
+        self.sorts: dict[str, Labels] = {}
+
+    def add_scope(self, scope: Scope) -> None:
+        """Accept ``scope.name`` as a search parameter (see :class:`Scope`)."""
+        self.scopes[scope.name] = scope
+
+    def add_sort(self, name: str, label: Labels) -> None:
+        """Offer a sort by the number in each document's ``facets[name]``, highest
+        first (plugins put it there with ``index_document``); ``label`` names it."""
+        self.sorts[name] = dict(label)
 
     def drain(self) -> int:
         """Apply the outbox now (called after each commit); never raises."""
@@ -186,6 +257,9 @@ class SearchService:
         query = SearchQuery(
             visibility=visibility(user), text=params.text, lang=lang, filters=params.filters,
             sort=params.sort, page=params.page, per_page=params.per_page, facets=names,
+            constraints=tuple((self.scopes[name].facet, values)
+                              for name, values in params.scope_values.items()
+                              if name in self.scopes),
         )
         found = self._call("search", query)
         suggestion = None

@@ -267,6 +267,8 @@ class WhooshBackend:
         with self._read_lock:
             searcher, table = self._state()
             base = table.visible(query.visibility)
+            for facet, values in query.constraints:
+                base &= table.facet_mask(facet, values)
             parsed: Query | None = None
             scores = None
             if query.text.strip():
