@@ -173,6 +173,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
+    from .partners.cli import cities
 
     group = KennisbankGroup(
         name="kennisbank",
@@ -182,6 +183,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
                     reindex, check_index, index_worker):
         group.add_command(command)
+    group.add_command(cities)
     return group
 
 

@@ -24,6 +24,7 @@ BUILTIN_PLUGINS = (
     "kennisbank.content.vocab",
     "kennisbank.content.practice",
     "kennisbank.attachments.hooks",
+    "kennisbank.partners.hooks",
 )
 EXTENSION_KEY = "kennisbank.plugins"
 
