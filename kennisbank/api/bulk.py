@@ -7,9 +7,12 @@ bad line reported; an export streams :func:`~kennisbank.content.transfer.export_
 over the items the caller may see, so exporting from one instance and
 importing into another reproduces the items.
 
-An editor may import only what they could do by hand: items in their own
-sectors, changes to items they may edit, and statuses they may set. Those
-checks run before anything is validated or saved, line by line.
+Before the import runs, each line is read as strictly as a single ``POST
+/items`` body (no NaN, no unstorable text, the item schema of
+:mod:`.schemas`), because the API promises that schema for items however
+they arrive. An editor may import only what they could do by hand: drafts,
+changes to items they may edit, and other statuses only in their own
+sectors. Nothing is saved unless every line passes.
 """
 
 from __future__ import annotations

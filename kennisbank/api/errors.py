@@ -1,4 +1,4 @@
-"""Reading requests safely: bodies, query parameters and the API's error exception.
+"""Reading requests safely: bodies, query parameters, who writes, and the error exception.
 
 Every endpoint that takes a body reads it through :func:`json_body` or
 :func:`raw_body`, so each one answers a bad request the same way: 415 for a
