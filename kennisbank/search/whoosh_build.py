@@ -26,7 +26,7 @@ from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..extensions import db
 from ..models import Item
-from .analysis import normalize_keyword, plain_words
+from .analysis import WORD_RE, normalize_keyword, plain_words
 from .backend import ProgressFn
 from .doctable import encode_meta
 from .document import build_document
@@ -70,11 +70,13 @@ def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str
         if clean:
             fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
     if document["status"] == "published":
-        words = plain_words("\n".join(
+        text = "\n".join(
             values.get(name, "") for values in texts.values()
             for name in ("title", "summary", "body")
-        ))
-        fields["spell"] = " ".join(dict.fromkeys(words))
+        )
+        # Distinct words first (C-speed regex), then the per-word normalising.
+        distinct = " ".join(dict.fromkeys(WORD_RE.findall(text.lower())))
+        fields["spell"] = " ".join(dict.fromkeys(plain_words(distinct)))
     return {name: value for name, value in fields.items() if name in names}
 
 
