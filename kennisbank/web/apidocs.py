@@ -1,20 +1,27 @@
 """``/<lang>/api``: the API explained for people, with a curl example for every endpoint.
 
 The commands are built here with this site's own address, so they can be
-copied as they are; the explanations are translated. The OpenAPI document
-(``/api/v1/openapi.json``) stays the reference for programs.
+copied as they are; the explanations are translated. The list of endpoints
+follows the OpenAPI document, so an endpoint that another part of the code
+adds to the document shows up here too, with its summary and a plain
+command. The document (``/api/v1/openapi.json``) stays the reference for
+programs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..api.openapi import document
 from . import bp
+from .filters import page_lang
 
 AUTH = '-H "Authorization: Bearer $TOKEN"'
 JSON = '-H "Content-Type: application/json"'
@@ -93,6 +100,34 @@ def examples(api: str, site: str) -> list[Example]:
     ]
 
 
+def _generic(api: str, path: str, method: str, operation: dict[str, Any]) -> Example:
+    """An endpoint described elsewhere: its summary and the plainest command that calls it."""
+    command = ["curl"]
+    if method != "get":
+        command += ["-X", method.upper()]
+    command.append(f'"{api}{re.sub(r"{[^}]+}", "12", path)}"')
+    if {"bearerAuth": []} in operation.get("security", []) and {} not in operation.get(
+            "security", []):
+        command.append(AUTH)
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        command += [JSON, "-d @body.json"]
+    anchor = operation.get("operationId") or re.sub(r"\W+", "-", f"{method}{path}").strip("-")
+    return Example(anchor, method.upper(), path, operation.get("summary", ""), " ".join(command))
+
+
+def every_example(api: str, site: str) -> list[Example]:
+    """The examples above, then one for each further operation of the OpenAPI document."""
+    known = examples(api, site)
+    shown = {(e.method, e.path.replace("{id}", "{item_id}")) for e in known}
+    extra = [
+        _generic(api, path, method, operation)
+        for path, entry in document(page_lang())["paths"].items()
+        for method, operation in entry.items()
+        if method != "parameters" and (method.upper(), path) not in shown
+    ]
+    return [*known[:-1], *extra, known[-1]]
+
+
 def statuses() -> list[tuple[int, str]]:
     return [
         (400, _("The JSON or a parameter could not be read.")),
@@ -114,7 +149,7 @@ def api_docs() -> str:
     return render_template(
         "api_docs.html",
         api=api,
-        examples=examples(api, request.url_root),
+        examples=every_example(api, request.url_root),
         statuses=statuses(),
         token_header="Authorization: Bearer $TOKEN",
         token_export="export TOKEN=kb_...",

@@ -20,6 +20,7 @@ from kennisbank.content.validation import (
 from kennisbank.extensions import db
 from kennisbank.models import User
 from kennisbank.search.facets import all_facets
+from kennisbank.search.service import scopes
 from tests.conftest import item_data, make_app
 
 OPERATIONS = {
@@ -212,7 +213,8 @@ def test_search_parameters_come_from_the_search_service(app, client):
              if "name" in parameter}
     with app.app_context():
         facets = set(all_facets(current_registry()))
-    assert names == {"q", "sort", "page", "per_page"} | facets
+        extra = set(scopes())
+    assert names == {"q", "sort", "page", "per_page"} | facets | extra
     assert {"sector", "education_level"} <= facets
 
 
