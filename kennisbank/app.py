@@ -29,6 +29,7 @@ from .web import admin as admin_pages
 from .web import browse as browse_pages
 from .web import editing as editing_pages
 from .web import init_app as init_web
+from .web import partners as partner_pages
 from .web import workflow as workflow_pages
 
 
@@ -65,6 +66,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     account_pages.init_app(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
+    partner_pages.init_app(app)
     init_api(app)
     init_search(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):

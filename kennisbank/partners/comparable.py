@@ -173,22 +173,13 @@ def comparable_cities(city: City, limit: int | None = DEFAULT_LIMIT
 def comparable_names(name: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     """Names of the cities most comparable to the stored city ``name`` (any case or accents).
 
-    :raises ValueError: no stored city with population has that name.
+    None for a name no stored city with a population has: like a filter on an
+    unknown value, "cities like Atlantis" finds nothing rather than failing.
     """
     wanted = fold(name)
     candidates = [c for c in db.session.scalars(select(City).order_by(City.id))
                   if fold(c.name) == wanted and c.population]
     if not candidates:
-        raise ValueError(f"{name!r} is not a city known here with a population; "
-                         "see /api/v1/cities")
+        return []
     _target, found = comparable_cities(candidates[0], limit)
     return [comparison.city.name for comparison in found]
-
-
-def known_city_names() -> list[str]:
-    """Names of the stored cities that have a population (the cities that can be compared)."""
-    rows = db.session.scalars(
-        select(City.name).where(City.population.is_not(None), City.population > 0)
-        .order_by(City.name)
-    )
-    return list(dict.fromkeys(rows))

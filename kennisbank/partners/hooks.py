@@ -25,7 +25,7 @@ from ..extensions import db
 from ..hookspecs import hookimpl
 from ..models import Item
 from ..search.service import Scope
-from .comparable import comparable_names, known_city_names
+from .comparable import comparable_names
 from .models import ContactPerson, Message, TransferLink
 from .transfers import linked_item_ids, transfer_count
 
@@ -72,7 +72,7 @@ def startup(app: Flask) -> None:
     search.add_scope(Scope(
         name="like_city", facet="city",
         label={"nl": "Uit steden zoals", "en": "From cities like"},
-        expand=comparable_names, choices=known_city_names,
+        expand=comparable_names,
     ))
     search.add_sort(TRANSFERS, {"nl": "vaakst overgenomen", "en": "most transferred"})
 

@@ -70,12 +70,13 @@ def clean_note(value: Any, field: str, errors: dict[str, str]) -> dict[str, str]
     for lang, text in value.items():
         if lang not in LANGUAGES:
             errors[field] = _("Languages are nl and en.")
-        elif text is not None and not isinstance(text, str):
+        elif not isinstance(text, str):
             errors[field] = _("Each language's text must be text.")
-        elif text and text.strip():
-            if len(text.strip()) > MAX_NOTE_LENGTH:
-                errors[field] = _("At most %(max)d characters per language.",
-                                  max=MAX_NOTE_LENGTH)
+        elif len(text) > MAX_NOTE_LENGTH:
+            errors[field] = _("At most %(max)d characters per language.", max=MAX_NOTE_LENGTH)
+        elif "\x00" in text:
+            errors[field] = _("Contains a character that is not allowed.")
+        elif text.strip():
             note[lang] = text.strip()
     return note
 
@@ -86,6 +87,9 @@ def add_transfer(from_item: Item, *, kind: str, user: User | None, to_item: Item
     """Record a link from ``from_item``; the caller checks that ``user`` may edit
     ``from_item`` and commits (:func:`kennisbank.content.service.commit`).
 
+    ``user`` must be able to see ``to_item``; ``None`` stands for the system
+    (the demo loader), which may link any two practices.
+
     :raises TransferError: with a message per field.
     """
     errors: dict[str, str] = {}
@@ -93,7 +97,8 @@ def add_transfer(from_item: Item, *, kind: str, user: User | None, to_item: Item
         errors["kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(TRANSFER_KINDS))
     if (to_item is None) == (to_city is None):
         errors["target"] = _("Choose either another practice or a city.")
-    if to_item is not None and (to_item.id == from_item.id or not can(user, "view", to_item)):
+    hidden = to_item is not None and user is not None and not can(user, "view", to_item)
+    if to_item is not None and (to_item.id == from_item.id or hidden):
         errors["to_item"] = _("Choose another practice that you can see.")
     notes = {"how": clean_note(how, "how", errors), "result": clean_note(result, "result", errors)}
     if not errors and _exists(from_item, kind, to_item, to_city):

@@ -1,0 +1,48 @@
+"""Partner pages: organisations, cities, transfer links, contact and inbox, the overview.
+
+All under the language prefix, in the ``partners`` blueprint:
+
+==========================================  =====================================
+``/organisations``                          directory with search and facets
+``/organisations/new``                      a new organisation (editors, admins)
+``/organisations/<id>``                     profile, practices, people
+``/organisations/<id>/edit``                profile form (maintainers, members)
+``/organisations/<id>/people``              contact persons and members
+``/cities``, ``/cities/<id>``               cities and a city page
+``/items/<id>/transfers/new``               record a transfer link
+``/items/<id>/transfers/<link>/delete``     remove one (POST)
+``/items/<id>/people``                      a practice's contact persons
+``/people/<id>/delete``                     remove a contact person (POST)
+``/contact/<contact id>``                   write to a contact person
+``/inbox``, ``/inbox/<id>``                 messages received and sent, one message
+``/overview``                               charts
+==========================================  =====================================
+
+Item pages show transfer links and contact persons through the include
+``partners/_item_links.html`` and the template helpers added here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort
+from flask_login import current_user
+
+from ...auth.policy import can
+from ...models import Item
+
+bp = Blueprint("partners", __name__, url_prefix="/<any(nl, en):lang>")
+
+
+def require_readable() -> None:
+    """Pages about the collection are as public as the collection (``PUBLIC``)."""
+    if not can(current_user, "view", Item(status="published", sector="", translations=[])):
+        abort(401)
+
+
+def init_app(app: Flask) -> None:
+    from . import cities, messages, organisations, overview, people, transfers  # noqa: F401
+    from .helpers import template_helpers
+
+    app.register_blueprint(bp)
+    app.context_processor(template_helpers)
+

@@ -1,0 +1,107 @@
+"""Writing to a contact person, the inbox, and one message with its reply form.
+
+Only logged-in people write (``contact``), and only to contact persons with
+an active account: the message goes to that account's inbox, with an email
+copy when a mail server is configured. A message is visible to its sender
+and its recipient only; anyone else gets a 404, as for something that does
+not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ...auth.policy import can
+from ...config import LANGUAGES
+from ...extensions import db
+from ...partners import messages as service
+from ...partners.models import ContactPerson, Message
+from ..editing import person
+from ..filters import page_lang
+from . import bp
+from .forms import MessageForm
+from .organisations import find
+
+
+def _message_link(message: Message) -> str:
+    lang = message.recipient.preferred_language
+    return url_for("partners.message", message_id=message.id,
+                   lang=lang if lang in LANGUAGES else "nl", _external=True)
+
+
+def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
+    """Store and deliver the message; ``None`` with errors on the form."""
+    try:
+        message = service.send_message(person(), recipient, form.subject.data or "",
+                                       form.body.data or "", **about)
+    except service.MessageError as exc:
+        db.session.rollback()
+        for key, text in exc.errors.items():
+            field = getattr(form, key, form.body)
+            field.errors = [*field.errors, text]
+        return None
+    db.session.commit()
+    service.deliver(message, _message_link(message))
+    return message
+
+
+@bp.route("/contact/<int:contact_id>", methods=["GET", "POST"])
+def contact(contact_id: int) -> Any:
+    """Write to a practice's or an organisation's contact person."""
+    user = person()
+    found = find(ContactPerson, contact_id)
+    subject = found.item if found.item is not None else found.organisation
+    if found.item is not None and not can(user, "view", found.item):
+        abort(404)
+    if not can(user, "contact") or not found.reachable or found.user_id == user.id:
+        abort(403)
+    form = MessageForm()
+    if form.validate_on_submit():
+        sent = _send(form, found.user, item=found.item, organisation=found.organisation)
+        if sent is not None:
+            flash(_("Your message is sent to %(name)s.", name=found.name), "success")
+            if found.item is not None:
+                return redirect(url_for("web.item", item_id=found.item.id), 303)
+            return redirect(url_for("partners.organisation",
+                                    organisation_id=found.organisation_id), 303)
+    lang = page_lang()
+    about = (found.item.best_translation(lang).title if found.item is not None
+             else subject.name if subject is not None else "")
+    return render_template("partners/contact_form.html", form=form, contact=found, about=about)
+
+
+@bp.route("/inbox")
+def inbox() -> Any:
+    user = person()
+    return render_template("partners/inbox.html", received=service.received(user),
+                           sent=service.sent(user))
+
+
+@bp.route("/inbox/<int:message_id>", methods=["GET", "POST"])
+def message(message_id: int) -> Any:
+    """One message; its recipient reads it (marked read) and may reply."""
+    user = person()
+    found = find(Message, message_id)
+    if not service.readable_by(found, user):
+        abort(404)
+    if found.recipient_id == user.id and found.read_at is None:
+        service.mark_read(found, user)
+        db.session.commit()
+    can_reply = (found.recipient_id == user.id and found.sender is not None
+                 and found.sender.active)
+    if request.method == "POST" and not can_reply:
+        abort(403)
+    form = MessageForm()
+    if can_reply and form.validate_on_submit():
+        if _send(form, found.sender, item=found.item, organisation=found.organisation,
+                 reply_to=found) is not None:
+            flash(_("Your reply is sent."), "success")
+            return redirect(url_for("partners.inbox"), 303)
+    elif form.subject.data is None:
+        subject = found.subject if found.subject.startswith("Re: ") else f"Re: {found.subject}"
+        form.subject.data = subject[:service.MAX_SUBJECT_LENGTH]
+    return render_template("partners/message.html", message=found, form=form,
+                           can_reply=can_reply, about=service.about(found, page_lang()))
