@@ -84,6 +84,9 @@ def value_label(registry: Registry, name: str, value: str, lang: str) -> str:
             return fld.choice_label(value, lang)
         if fld.kind == "boolean" and value in BOOLEAN_LABELS:
             return label_in(BOOLEAN_LABELS[value], lang, value)
+    elif name in registry.facets and value in BOOLEAN_LABELS:
+        # A plugin's yes/no facet (``index_document`` puts "true"/"false").
+        return label_in(BOOLEAN_LABELS[value], lang, value)
     return value
 
 

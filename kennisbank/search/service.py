@@ -67,15 +67,14 @@ class Scope:
 
     ``like_city=Deventer`` becomes the names of the cities comparable to
     Deventer as a ``city`` constraint. Unlike a facet filter, a scope narrows
-    the facet counts too. ``expand`` raises ``ValueError`` for a value it does
-    not know; ``choices`` lists the values it knows (for the API document).
+    the facet counts too. ``expand`` may raise ``ValueError`` (with a message)
+    for a value that cannot be searched with: a 400, like a bad filter.
     """
 
     name: str
     facet: str
     label: Labels
     expand: Callable[[str], Iterable[str]]
-    choices: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True)

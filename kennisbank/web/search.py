@@ -17,9 +17,17 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..auth.policy import can
+from ..content.types import label_in
 from ..models import Item
 from ..search.backend import SearchUnavailable
-from ..search.service import BadSearchRequest, SearchParams, parse_params, search
+from ..search.service import (
+    BadSearchRequest,
+    SearchParams,
+    current_search,
+    parse_params,
+    scopes,
+    search,
+)
 from .filters import page_lang
 
 bp = Blueprint("search", __name__, url_prefix="/<any(nl, en):lang>")
@@ -29,7 +37,8 @@ FACET_SHOWN = 8
 
 def search_url(params: SearchParams, *, text: str | None = None,
                filters: dict[str, tuple[str, ...]] | None = None,
-               sort: str | None = "", page: int = 1) -> str:
+               sort: str | None = "", page: int = 1,
+               scopes: dict[str, str] | None = None) -> str:
     """The search page's address for ``params`` with some parts changed."""
     args: list[tuple[str, str]] = []
     text = params.text if text is None else text
@@ -40,6 +49,7 @@ def search_url(params: SearchParams, *, text: str | None = None,
         args.append(("sort", sort))
     for name, values in (params.filters if filters is None else filters).items():
         args += [(name, value) for value in values]
+    args += list((params.scopes if scopes is None else scopes).items())
     if page > 1:
         args.append(("page", str(page)))
     base = url_for("search.page")
@@ -58,8 +68,30 @@ def toggled(params: SearchParams, name: str, value: str) -> dict[str, tuple[str,
     return filters
 
 
+def _sort_options() -> list[tuple[str, str]]:
+    """Every sort as ``(code, label)``: the built-in ones, then those plugins added."""
+    lang = page_lang()
+    added = current_search().sorts
+    return [("relevance", _("relevance")), ("newest", _("newest")), ("title", _("title")),
+            *((code, label_in(label, lang, code)) for code, label in added.items())]
+
+
+def _active_scopes(params: SearchParams) -> list[tuple[str, str]]:
+    """Each scope in use as ``(label, address without it)``."""
+    lang = page_lang()
+    found = []
+    for name, value in params.scopes.items():
+        scope = scopes().get(name)
+        label = f"{label_in(scope.label, lang, name)} {value}" if scope else value
+        others = {n: v for n, v in params.scopes.items() if n != name}
+        found.append((label, search_url(params, scopes=others)))
+    return found
+
+
 def _helpers(params: SearchParams) -> dict[str, Any]:
     return {
+        "sort_options": _sort_options(),
+        "active_scopes": _active_scopes(params),
         "toggle_url": lambda name, value: search_url(params, filters=toggled(params, name, value)),
         "page_url": lambda number: search_url(params, page=number),
         "sort_url": lambda sort: search_url(params, sort=sort),
