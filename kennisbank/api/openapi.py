@@ -11,6 +11,7 @@ of titles and descriptions taken from the content types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, url_for
@@ -19,9 +20,8 @@ from ..config import LANGUAGES
 from ..content.registry import Registry, current_registry
 from ..models import STATUSES
 from ..search.backend import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
-from ..search.backend import SORTS
 from ..search.facets import all_facets
-from ..search.service import MAX_FILTER_VALUES, MAX_VALUE_LENGTH
+from ..search.service import MAX_FILTER_VALUES, MAX_VALUE_LENGTH, scopes, sort_names
 from ..search.service import MAX_PAGE as SEARCH_MAX_PAGE
 from . import api_lang, bp
 from .errors import MAX_ID, checked_lang
@@ -32,6 +32,21 @@ from .specs import ERROR_STATUSES, response_schemas
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
 JSONL = "application/x-ndjson"
+
+#: Describes endpoints kept in other modules: given the registry and the
+#: language, returns ``{"paths": {...}, "schemas": {...}}`` to merge in.
+Describer = Callable[[Registry, str], dict[str, dict[str, Any]]]
+EXTENSIONS: list[Describer] = []
+
+
+def extend(describe: Describer) -> Describer:
+    """Add the paths and component schemas ``describe`` returns to the document.
+
+    Used as a decorator by endpoint modules outside this file (see
+    :mod:`.partner_specs`), so each keeps its description next to its code.
+    """
+    EXTENSIONS.append(describe)
+    return describe
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -85,7 +100,7 @@ def _search_parameters(registry: Registry) -> list[dict[str, Any]]:
     return [
         _query("q", {"type": "string"}, "Words to search for; \"phrases\", -exclusions and OR."),
         _p("lang_search"),
-        _query("sort", {"type": "string", "enum": list(SORTS)},
+        _query("sort", {"type": "string", "enum": list(sort_names())},
                "Order; relevance with words, newest without."),
         _query("page", {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_PAGE},
                "Page number, from 1."),
@@ -95,6 +110,11 @@ def _search_parameters(registry: Registry) -> list[dict[str, Any]]:
             _query(name, facet, f"Filter on the facet {name}: values OR-ed, facets AND-ed; "
                    f"at most {MAX_FILTER_VALUES} different values.", style="form", explode=True)
             for name in all_facets(registry)
+        ),
+        *(
+            _query(name, {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+                   f"{scope.label.get('en', name)} this (narrows the facet counts too).")
+            for name, scope in scopes().items()
         ),
     ]
 
@@ -294,6 +314,16 @@ def document(lang: str) -> dict[str, Any]:
     """The whole OpenAPI document for the current app's content types."""
     registry = current_registry()
     base = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
+    paths = _paths(registry)
+    schemas = {
+        **_item_schemas(registry, lang),
+        "Transition": transition_schema(),
+        **response_schemas(registry),
+    }
+    for describe in EXTENSIONS:
+        part = describe(registry, lang)
+        paths.update(part.get("paths", {}))
+        schemas.update(part.get("schemas", {}))
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -307,18 +337,14 @@ def document(lang: str) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": base}],
-        "paths": _paths(registry),
+        "paths": paths,
         "components": {
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",
                                "description": "An API token from your account page."},
             },
             "parameters": _parameters(registry),
-            "schemas": {
-                **_item_schemas(registry, lang),
-                "Transition": transition_schema(),
-                **response_schemas(registry),
-            },
+            "schemas": schemas,
         },
     }
 

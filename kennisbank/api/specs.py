@@ -16,8 +16,8 @@ from ..content.registry import Registry
 from ..content.types import FIELD_KINDS
 from ..content.validation import TOP_LEVEL_KEYS
 from ..models import STATUSES
-from ..search.backend import SORTS
 from ..search.facets import all_facets
+from ..search.service import sort_names
 
 ERROR_STATUSES = {
     400: "Malformed JSON or parameters.",
@@ -172,7 +172,7 @@ def response_schemas(registry: Registry) -> dict[str, Any]:
         "SearchResult": _search_result(),
         "SearchPage": obj({
             "total": INTEGER, "page": INTEGER, "per_page": INTEGER,
-            "sort": {"type": "string", "enum": list(SORTS)},
+            "sort": {"type": "string", "enum": list(sort_names())},
             "results": array(_ref("SearchResult")),
             "facets": {"type": "object", "additionalProperties": array(facet_value),
                        "propertyNames": {"enum": list(all_facets(registry))}},

@@ -90,6 +90,7 @@ def examples(api: str, site: str) -> list[Example]:
             "Every item you may see as JSON Lines, ready to import elsewhere "
             "(editors and administrators)."),
                 f'curl "{api}/export" {AUTH} -o practices.jsonl'),
+        *partner_examples(api),
         Example("openapi", "GET", "/openapi.json", _(
             "The OpenAPI 3.1 description of all of this, for code generators and testing "
             "tools."),
@@ -97,6 +98,39 @@ def examples(api: str, site: str) -> list[Example]:
         Example("feeds", "GET", "/<lang>/feed.atom", _(
             "Atom feeds of new practices, and of any search: follow them in a feed reader."),
                 f'curl "{site}en/feed.atom"\ncurl "{site}nl/search.atom?q=fietsen"'),
+    ]
+
+
+def partner_examples(api: str) -> list[Example]:
+    """Organisations, cities and transfer links (:mod:`kennisbank.api.partners`)."""
+    transfer = {"kind": "adapted_from", "to_item_id": 40,
+                "how": {"en": "Two sectors first, with a one-year trial."}}
+    return [
+        Example("organisations", "GET", "/organisations", _(
+            "Organisations by words and facets: sector, country, city, what they offer "
+            "and what they seek."),
+                f'curl "{api}/organisations?q=energy&offers=sdg7&lang=en"'),
+        Example("organisation", "GET", "/organisations/{organisation_id}", _(
+            "One organisation with its practices and contact persons; email addresses "
+            "and phone numbers only for a logged-in caller."),
+                f'curl "{api}/organisations/3?lang=en" {AUTH}'),
+        Example("cities", "GET", "/cities", _(
+            "Every city known here, with population, location and relation to Deventer."),
+                f'curl "{api}/cities?lang=en"'),
+        Example("city", "GET", "/cities/{city_id}", _(
+            "One city, with what it took from other cities and what it gave them."),
+                f'curl "{api}/cities/1?lang=nl"'),
+        Example("comparable", "GET", "/cities/{city_id}/comparable", _(
+            "The known cities most like this one, each with a reason."),
+                f'curl "{api}/cities/1/comparable?limit=5&lang=en"'),
+        Example("transfers", "GET", "/items/{id}/transfers", _(
+            "A practice's transfer links, in both directions."),
+                f'curl "{api}/items/38/transfers?lang=en"'),
+        Example("new-transfer", "POST", "/items/{id}/transfers", _(
+            "Record that a practice was inspired by, adapted from or adopted by another "
+            "practice or a city."),
+                f'curl -X POST "{api}/items/38/transfers" {AUTH} {JSON} \\\n  '
+                + _body(transfer)),
     ]
 
 

@@ -29,6 +29,9 @@ OPERATIONS = {
     ("/items/{item_id}/transitions", "post"), ("/items/{item_id}/revisions", "get"),
     ("/items/{item_id}/related", "get"), ("/search", "get"), ("/content-types", "get"),
     ("/import", "post"), ("/export", "get"), ("/openapi.json", "get"),
+    ("/organisations", "get"), ("/organisations/{organisation_id}", "get"), ("/cities", "get"),
+    ("/cities/{city_id}", "get"), ("/cities/{city_id}/comparable", "get"),
+    ("/items/{item_id}/transfers", "get"), ("/items/{item_id}/transfers", "post"),
 }
 
 
