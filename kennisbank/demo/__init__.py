@@ -1,4 +1,6 @@
-"""The demo set that ``kennisbank init --demo`` loads: practices, cities, organisations, users.
+"""The demo set that ``kennisbank init --demo`` loads: practices, cities, organisations, users,
+and the partner data (see :mod:`.partners`): city figures from GeoNames, profiles, contact
+persons, members and transfer links.
 
 The data files sit beside this module (see README.md here). Loading is
 idempotent: items are matched on ``external_id``, cities and organisations on
@@ -12,9 +14,11 @@ import secrets
 from pathlib import Path
 
 from ..auth.passwords import hash_password
+from ..content.service import commit
 from ..content.transfer import ImportReport, import_items
 from ..extensions import db
 from ..models import City, Organisation, User
+from .partners import fill_cities, load_partners
 
 DATA = Path(__file__).parent
 DEMO_USERS = (
@@ -33,7 +37,10 @@ def load_demo() -> tuple[ImportReport, list[tuple[str, str, str]]]:
         report = import_items(handle, user=None)
     if not report.ok:
         raise RuntimeError("demo data is invalid: " + "; ".join(report.error_lines()))
-    return report, _create_users()
+    users = _create_users()
+    load_partners(DATA)
+    commit()
+    return report, users
 
 
 def _load_cities() -> None:
@@ -44,6 +51,8 @@ def _load_cities() -> None:
         if found is None:
             db.session.add(City(name=row["name"], country=row["country"],
                                 relation=row.get("relation", "other")))
+    db.session.flush()
+    fill_cities()
 
 
 def _load_organisations() -> None:
