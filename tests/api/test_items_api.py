@@ -421,3 +421,24 @@ def test_unknown_and_impossible_ids_are_404(client, people):
     response = _call(client, "PATCH", "/api/v1/items/99999999999999999999", people["admin"],
                      json={})
     assert response.status_code == 404
+
+
+# -- the other documented endpoints, for every role -----------------------------------------
+
+HISTORY_OF_DRAFT = {"anonymous": 401, "reader": 404, "contributor": 200, "editor": 200,
+                    "other_editor": 404, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_endpoints_by_role(client, people, world, role):
+    caller = people[role]
+    for url in ("/api/v1/search?q=fietsstraten", f"/api/v1/items/{world['P']}/related",
+                "/api/v1/content-types?lang=en", "/api/v1/openapi.json"):
+        response = _call(client, "GET", url, caller)
+        assert response.status_code == 200, url
+        assert response.is_json
+    history = _call(client, "GET", f"/api/v1/items/{world['D']}/revisions", caller)
+    assert history.status_code == HISTORY_OF_DRAFT[role]
+    found = _call(client, "GET", "/api/v1/search?q=fietsstraten", caller).get_json()
+    by_id = {item_id: key for key, item_id in world.items()}
+    assert {by_id[hit["id"]] for hit in found["results"]} == VISIBLE[role]
