@@ -24,6 +24,7 @@ from flask import Response, jsonify, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.policy import can, visibility
 from ..content.registry import current_registry
@@ -179,7 +180,13 @@ def import_jsonl() -> Response:
         return _refuse_lines(
             403, _("Nothing was imported: some lines do what you may not do."), forbidden
         )
-    report = import_items(lines, user=user)
+    try:
+        report = import_items(lines, user=user)
+    except IntegrityError:
+        # Another request took one of these external ids between the check and the save.
+        db.session.rollback()
+        raise ApiError(409, _("Another change used one of these external ids at the same "
+                              "time; nothing was imported. Try again.")) from None
     if not report.ok:
         return _refuse_lines(422, _("Nothing was imported; see the errors per line."),
                              report.errors)

@@ -213,3 +213,18 @@ def test_export_from_one_instance_imports_into_another_as_the_same_items(tmp_pat
     assert _items_by_external_id(target) == _items_by_external_id(source)
     again = target_client.get("/api/v1/export", headers=target_headers).get_data()
     assert sorted(again.splitlines()) == sorted(exported.get_data().splitlines())
+
+
+def test_an_external_id_taken_during_the_import_is_a_409(app, client, people, monkeypatch):
+    """Two imports racing for one external id: the loser saves nothing and may retry."""
+    from sqlalchemy.exc import IntegrityError
+
+    import kennisbank.api.bulk as bulk
+
+    def racing(lines, *, user):
+        raise IntegrityError("INSERT INTO items", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(bulk, "import_items", racing)
+    response = _import(client, people["admin"], jsonl([item_data(external_id="raced")]))
+    assert response.status_code == 409
+    assert _count(app) == 0
