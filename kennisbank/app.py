@@ -22,6 +22,7 @@ from .content.registry import Registry
 from .extensions import csrf, db
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
+from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
 from .web import account as account_pages
@@ -88,7 +89,7 @@ def _init_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)
-        db.create_all()
+        ensure_schema(app)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

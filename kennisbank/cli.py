@@ -171,6 +171,7 @@ def export_command(file: Path | None, attachments_dir: Path | None) -> None:
 
 def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
+    from .cli_db import db_group
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
     from .partners.cli import cities
@@ -184,6 +185,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
                     reindex, check_index, index_worker):
         group.add_command(command)
     group.add_command(cities)
+    group.add_command(db_group)
     return group
 
 

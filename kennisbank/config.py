@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_SUMMARY_LENGTH": 1000,
     "MAX_TEXT_LENGTH": 100_000,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # None: migrate on start for SQLite (one machine), never for other databases,
+    # where ``kennisbank db upgrade`` is a deployment step (see kennisbank.schema).
+    "AUTO_MIGRATE": None,
     "WTF_CSRF_TIME_LIMIT": None,
 }
 
