@@ -40,7 +40,7 @@ from .querytext import parse_user_query
 from .schema import build_schema, query_fields, schema_signature, text_field, text_names
 from .suggest import suggest_query
 from .vectorized import Evaluator, top
-from .whoosh_build import Source, build_index, document_fields
+from .whoosh_build import Source, build_index, document_fields, writer_options
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -200,7 +200,7 @@ class WhooshBackend:
             ix = self._index_for_writing()
             names = set(ix.schema.names())
             documents = [document_fields(item, self.registry, names) for item in items]
-            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
+            writer = ix.writer(**writer_options(timeout=WHOOSH_LOCK_TIMEOUT))
             try:
                 for item_id in delete_ids:
                     writer.delete_by_term("id", str(item_id))
