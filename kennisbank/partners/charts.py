@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 SVG_NS = "http://www.w3.org/2000/svg"
-WIDTH = 640
+WIDTH = 680
 BAR_ROW = 26
 BAR_HEIGHT = 18
-LABEL_WIDTH = 230
+LABEL_WIDTH = 290
 MAX_LABEL_CHARS = 34
-CHAR_WIDTH = 7.0
+CHAR_WIDTH = 7.5
 FONT_SIZE = "13"
 MAP_HEIGHT = 440
 MAP_MARGIN = 70

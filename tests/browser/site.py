@@ -84,6 +84,17 @@ PAGES: tuple[Page, ...] = (
     Page("admin-users", "/{lang}/admin/users", user="admin"),
     Page("admin-new-user", "/{lang}/admin/users/new", user="admin"),
     Page("admin-edit-user", "/{lang}/admin/users/{contributor_id}", user="admin"),
+    Page("organisations", "/{lang}/organisations?sector=education&q=university"),
+    Page("organisation", "/{lang}/organisations/1"),
+    Page("organisation-edit", "/{lang}/organisations/1/edit", user="admin"),
+    Page("organisation-people", "/{lang}/organisations/1/people", user="admin"),
+    Page("cities", "/{lang}/cities"),
+    Page("city", "/{lang}/cities/1"),
+    Page("overview", "/{lang}/overview"),
+    Page("search-like-city", "/{lang}/search?like_city=Deventer&sort=transfers"),
+    Page("transfer-form", "/{lang}/items/{bilingual}/transfers/new", user="editor"),
+    Page("contact-form", "/{lang}/contact/1", user="contributor"),
+    Page("inbox", "/{lang}/inbox", user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
