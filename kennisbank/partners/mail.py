@@ -62,7 +62,10 @@ def send_mail(to: str, subject: str, body: str) -> None:
         raise MailError("MAIL_SERVER is not set")
     port = int(config.get("MAIL_PORT") or DEFAULT_PORT)
     timeout = float(config.get("MAIL_TIMEOUT") or DEFAULT_TIMEOUT)
-    mail = build_mail(to, subject, body)
+    try:
+        mail = build_mail(to, subject, body)
+    except ValueError as exc:  # a header that cannot be written, such as a line break
+        raise MailError(f"mail to {to} not built: {exc}") from exc
     try:
         if _flag("MAIL_USE_SSL"):
             client: smtplib.SMTP = smtplib.SMTP_SSL(

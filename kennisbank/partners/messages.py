@@ -60,7 +60,8 @@ def send_message(sender: User, recipient: User, subject: str, body: str, *,
     :raises MessageError: empty or too long texts, an inactive recipient, a
         message to oneself, or more than :func:`per_hour` messages in an hour.
     """
-    subject, body = (subject or "").strip(), (body or "").strip()
+    # A subject is one line (it becomes a mail header); the body keeps its lines.
+    subject, body = " ".join((subject or "").split()), (body or "").strip()
     errors: dict[str, str] = {}
     if not subject:
         errors["subject"] = _("Write a subject.")

@@ -184,6 +184,12 @@ def test_a_configured_mail_server_gets_a_copy(tmp_path, smtp_server):
         assert stored.emailed_at is not None
         assert f"/en/inbox/{stored.id}" in text
         assert "sender@example.org" not in text
+    injected = _send(client, ids["contact"], subject="Hello\r\nBcc: victim@example.org")
+    assert injected.status_code == 303
+    recipients, data = smtp_server.received[1]
+    assert recipients == ["contact@example.org"]
+    assert message_from_bytes(data, policy=default)["Subject"] == (
+        "[Kennisbank] Hello Bcc: victim@example.org")
 
 
 def test_a_failing_mail_server_does_not_lose_the_message(tmp_path, monkeypatch):

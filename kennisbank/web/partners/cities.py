@@ -30,12 +30,23 @@ def _in_city(city: City, name: str | None, country: str | None) -> bool:
 
 
 def practices_in(city: City) -> list[Item]:
-    """Practices in ``city`` that the reader may see, newest first."""
-    rows = db.session.scalars(
-        select(Item).where(visibility(current_user).sql(), Item.city.is_not(None))
-        .order_by(Item.start_date.desc().nulls_last(), Item.id.desc())
+    """Practices in ``city`` that the reader may see, newest first.
+
+    City names are compared without case or accents, which SQL cannot do
+    portably; so the names are read first (two short columns) and only the
+    matching practices are loaded.
+    """
+    rows = db.session.execute(
+        select(Item.id, Item.city, Item.country)
+        .where(visibility(current_user).sql(), Item.city.is_not(None))
     )
-    return [item for item in rows if _in_city(city, item.city, item.country)]
+    ids = [item_id for item_id, name, country in rows if _in_city(city, name, country)]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Item).where(Item.id.in_(ids))
+        .order_by(Item.start_date.desc().nulls_last(), Item.id.desc())
+    ))
 
 
 def organisations_in(city: City) -> list[Organisation]:
