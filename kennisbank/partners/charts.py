@@ -60,7 +60,7 @@ def _svg(key: str, title: str, description: str, height: float) -> ET.Element:
 
 def _markup(root: ET.Element) -> Markup:
     # ElementTree escapes every text and attribute it writes.
-    return Markup(ET.tostring(root, encoding="unicode"))  # noqa: S704  # nosec B704
+    return Markup(ET.tostring(root, encoding="unicode"))  # nosec B704
 
 
 def _short(label: str, limit: int = MAX_LABEL_CHARS) -> str:
