@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from ..content.registry import Registry
 from ..content.types import Field, Labels, label_in
@@ -61,7 +61,7 @@ def language_name(code: str, lang: str) -> str:
     """``nl`` as ``Nederlands`` for Dutch readers, ``Dutch`` for English ones."""
     try:
         name = Locale.parse(code).get_language_name(lang) or code
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
 

@@ -270,9 +270,6 @@ def test_no_json_value_causes_a_server_error(fuzz_app, value, endpoint):
         assert db.session.get(Item, item_id) is not None
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "search/facets.py language_name lets babel's UnknownLocaleError escape for a language "
-    "filter such as 'A' (found by schemathesis); remove this mark once it is caught"))
 @pytest.mark.parametrize("url", ["/api/v1/search?language=A", "/nl/search.atom?language=A"])
 def test_a_language_filter_that_names_no_language_is_no_server_error(client, url):
     response = client.get(url)
