@@ -209,7 +209,11 @@ class WhooshBackend:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            try:
+                writer.commit()
+            except BaseException:
+                _release_after_failed_commit(writer)
+                raise
 
     def index(self, items: Iterable[Item]) -> None:
         self.apply(items, ())
@@ -427,3 +431,16 @@ class WhooshBackend:
     def schema_outdated(self) -> bool:
         with self._read_lock:
             return schema_signature(self._index().schema) != schema_signature(self.schema)
+
+
+def _release_after_failed_commit(writer: Any) -> None:
+    """A commit that fails halfway leaves Whoosh's write lock held, and every later
+    write would wait and fail; the index itself is untouched until the TOC is written,
+    so dropping the half-written segment and the lock is safe. The outbox keeps the
+    tasks, so the next drain applies them again."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - the writer is already broken; free the lock below
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()

@@ -72,6 +72,26 @@ def test_an_index_failure_keeps_the_save_and_the_row(app, client, monkeypatch):
     assert pending(app) == 0 and ids(find(client, "beacons")) == [item_id]
 
 
+def test_a_commit_failing_halfway_frees_the_index_for_the_next_write(app, client, monkeypatch):
+    """Whoosh keeps its write lock when a commit fails midway; every later write
+    would then wait and fail. The lock must be freed and the task kept."""
+    from whoosh.writing import SegmentWriter
+
+    def failing_toc(self, segments):
+        raise OSError("disk full while writing the table of contents")
+
+    monkeypatch.setattr(SegmentWriter, "_commit_toc", failing_toc)
+    with app.app_context():
+        item = save_item(item_data(translations=texts(en=("Lanterns", "Text."))), user=None)
+        commit()  # the save stands although the index write failed
+        item_id = item.id
+    monkeypatch.undo()
+    assert pending(app) == 1
+    later = add(app, translations=texts(en=("Torches", "Text.")))  # would hang on a held lock
+    assert pending(app) == 0
+    assert ids(find(client, "lanterns")) == [item_id] and ids(find(client, "torches")) == [later]
+
+
 def test_applying_a_row_twice_is_harmless(app, client):
     item_id = save_without_drain(app, "Lanterns")
     with app.app_context():
