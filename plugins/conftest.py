@@ -5,4 +5,21 @@ live in ``tests/``; re-exporting them here lets each plugin's tests use them.
 ``pythonpath = ["."]`` in pyproject.toml makes ``tests`` importable.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from kennisbank.content.service import ValidationError, validate
 from tests.conftest import *  # noqa: F403
+
+
+def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
+    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
+    with app.test_request_context(f"/?lang={lang}"):
+        try:
+            validate(data)
+        except ValidationError as exc:
+            return exc.errors
+    return {}

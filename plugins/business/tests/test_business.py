@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from kennisbank.content.service import ValidationError, validate
 from kennisbank.extensions import db
 from kennisbank.models import Item
 from kennisbank.plugins import hook
+from plugins.conftest import problems
 from tests.conftest import item_data
 
 INDUSTRY_CODES = ["agrifood", "logistics", "manufacturing", "ict", "creative", "energy",
@@ -32,16 +32,6 @@ def mission(**overrides: Any) -> dict[str, Any]:
         },
     }
     return item_data(**{**data, **overrides})
-
-
-def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
-    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
-    with app.test_request_context(f"/?lang={lang}"):
-        try:
-            validate(data)
-        except ValidationError as exc:
-            return exc.errors
-    return {}
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from kennisbank.content.service import ValidationError, save_item, validate
+from kennisbank.content.service import ValidationError, save_item
 from kennisbank.extensions import db
 from kennisbank.models import Item
+from plugins.conftest import problems
 from tests.conftest import item_data
 
 
@@ -34,16 +34,6 @@ def exchange(**overrides: Any) -> dict[str, Any]:
         },
     }
     return item_data(**{**data, **overrides})
-
-
-def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
-    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
-    with app.test_request_context(f"/?lang={lang}"):
-        try:
-            validate(data)
-        except ValidationError as exc:
-            return exc.errors
-    return {}
 
 
 @pytest.mark.parametrize(

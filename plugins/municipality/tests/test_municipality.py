@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from kennisbank.content.service import ValidationError, validate
+from plugins.conftest import problems
 from tests.conftest import item_data
 
 DOMAIN_CODES = ["mobility", "environment", "housing", "economy", "social", "governance",
@@ -29,16 +28,6 @@ def policy_practice(**overrides: Any) -> dict[str, Any]:
         },
     }
     return item_data(**{**data, **overrides})
-
-
-def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
-    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
-    with app.test_request_context(f"/?lang={lang}"):
-        try:
-            validate(data)
-        except ValidationError as exc:
-            return exc.errors
-    return {}
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from kennisbank.content.service import ValidationError, validate
+from plugins.conftest import problems
 from tests.conftest import item_data
 
 
@@ -27,16 +26,6 @@ def project(**overrides: Any) -> dict[str, Any]:
         },
     }
     return item_data(**{**data, **overrides})
-
-
-def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
-    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
-    with app.test_request_context(f"/?lang={lang}"):
-        try:
-            validate(data)
-        except ValidationError as exc:
-            return exc.errors
-    return {}
 
 
 @pytest.mark.parametrize(
