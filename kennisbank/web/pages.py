@@ -10,8 +10,10 @@ from ..auth.policy import can, visibility
 from ..content.display import field_rows
 from ..content.registry import current_registry
 from ..extensions import db
-from ..models import Item
+from ..models import City, Item
 from ..plugins import hook
+from ..search.backend import SearchUnavailable
+from ..search.service import related
 from . import bp
 from .filters import page_lang
 
@@ -30,7 +32,32 @@ def home() -> str:
         .limit(RECENT_COUNT)
     )
     items = db.session.execute(query).scalars().all()
-    return render_template("home.html", items=items)
+    return render_template(
+        "home.html", items=items, sectors=_sector_counts(), partner_cities=_partner_cities()
+    )
+
+
+def _sector_counts() -> list[tuple[str, str, int]]:
+    """``(code, label, published items the reader may see)`` for every sector."""
+    registry = current_registry()
+    rows = db.session.execute(
+        db.select(Item.sector, db.func.count())
+        .where(visibility(current_user).sql(), Item.status == "published")
+        .group_by(Item.sector)
+    ).all()
+    counts = dict(rows)
+    lang = page_lang()
+    return [(code, registry.sector_label(code, lang), counts.get(code, 0))
+            for code in registry.sectors]
+
+
+def _partner_cities() -> list[City]:
+    """Deventer's partner cities, for the home page's 'who we work with'."""
+    return list(
+        db.session.execute(
+            db.select(City).where(City.relation == "partner").order_by(City.name)
+        ).scalars()
+    )
 
 
 def _probe_published() -> Item:
@@ -61,7 +88,16 @@ def item(item_id: int) -> str:
         ctype=ctype,
         translation=translation,
         fallback=translation.lang != lang,
+        related=_related(found, lang),
         # The hook's contract: plugins return HTML they escaped themselves.
         custom_fields=Markup(custom) if custom is not None else None,  # nosec B704
         rows=rows,
     )
+
+
+def _related(found: Item, lang: str) -> list[dict]:
+    """More like this, visible to the reader; an unusable index only hides the list."""
+    try:
+        return related(found, current_user, lang)
+    except SearchUnavailable:
+        return []
