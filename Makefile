@@ -38,6 +38,16 @@ system-deps:
 	  else echo "Missing tools; run: sudo apt-get install $(SYSTEM_PACKAGES)"; fi; fi
 	@test -f $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar || ! command -v npm >/dev/null || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm vnu-jar@$(VNU_JAR_VERSION)
+	@# PostgreSQL server binaries for the tests' throwaway cluster (tests/pg.py). Debian's own
+	@# cluster is never created (create_main_cluster = false), so nothing runs until a test starts one.
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    mkdir -p /etc/postgresql-common; \
+	    grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf || \
+	      echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	      -o Dpkg::Options::=--force-confold postgresql; \
+	  else echo "No PostgreSQL server (its tests are skipped); run: sudo apt-get install postgresql"; fi; fi
 
 # Compile every catalog (core and plugins) into .mo files beside the .po files.
 catalogs: $(VENV)/.installed
@@ -52,8 +62,14 @@ run: install
 	@if [ ! -f "$(KENNISBANK_INSTANCE)/kennisbank.sqlite" ]; then $(BIN)/kennisbank init --demo; fi
 	$(BIN)/kennisbank serve --host $(HOST) --port $(PORT)
 
+# The storage-relevant tests run a second time with the app on PostgreSQL (tests/pg.py);
+# `make test PG_TESTS=` leaves that run out.
+PG_TESTS ?= tests/test_import_export.py tests/test_validation.py tests/test_permissions.py \
+  tests/api/test_items_api.py tests/api/test_bulk_api.py tests/test_workflow.py \
+  tests/test_revisions.py tests/test_postgres.py
 test: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres $(BIN)/python -m pytest -p no:cacheprovider $(PG_TESTS))
 
 lint: install-test
 	$(BIN)/ruff check kennisbank plugins tests bench

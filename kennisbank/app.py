@@ -89,6 +89,8 @@ def _init_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            _postgres_utc(db.engine)
         ensure_schema(app)
 
 
@@ -102,6 +104,19 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+    engine.dispose()
+
+
+def _postgres_utc(engine: Engine) -> None:
+    """Timestamps are stored without a zone and mean UTC, as on SQLite; PostgreSQL
+    converts an aware value to the session's zone, so every session uses UTC."""
+
+    @event.listens_for(engine, "connect")
+    def set_timezone(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
     engine.dispose()
 

@@ -21,12 +21,15 @@ from kennisbank.cli import build_cli
 from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
 from kennisbank.models import Item, User
+from tests.pg import _drop_test_databases, postgres_url, with_test_database  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 
 
 def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app on a fresh instance folder; ``config`` overrides the test defaults."""
+    """An app on a fresh instance folder; ``config`` overrides the test defaults.
+
+    With ``KENNISBANK_TEST_DB=postgres`` its database is a fresh PostgreSQL one (tests/pg.py)."""
     settings = {
         "INSTANCE": str(tmp_path / "instance"),
         "TESTING": True,
@@ -34,7 +37,7 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         **config,
     }
-    return create_app(settings)
+    return create_app(with_test_database(settings))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The Alembic migrations: they build exactly the models' schema, keep data on
-upgrade, and start-up brings a database to head only where it may.
+upgrade, and start-up brings a database to head only where it may. Each test
+runs on SQLite and on a throwaway PostgreSQL (skipped when none can be started).
 
 ``compare_metadata`` fails here as soon as a model changes without a migration
 (run ``kennisbank db revision -m "..." --autogenerate``).
@@ -24,9 +25,17 @@ from kennisbank.models import Item, User
 from tests.conftest import Runner, make_app
 
 
-def unmigrated_app(tmp_path: Path, **config: Any) -> Flask:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'instance' / 'kennisbank.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def unmigrated_app(tmp_path: Path, url: str) -> Flask:
     """An app whose start-up leaves the (empty) database alone."""
-    return make_app(tmp_path, AUTO_MIGRATE=False, **config)
+    return make_app(tmp_path, DATABASE_URL=url, AUTO_MIGRATE=False)
 
 
 def revisions_in_order() -> list[str]:
@@ -79,8 +88,10 @@ def row_counts(app: Flask) -> dict[str, int]:
         }
 
 
-def test_migrations_from_nothing_build_exactly_the_models_schema(tmp_path: Path) -> None:
-    app = unmigrated_app(tmp_path)
+def test_migrations_from_nothing_build_exactly_the_models_schema(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = unmigrated_app(tmp_path, database_url)
     assert table_names(app) == set()
     with app.app_context():
         schema.upgrade("head")
@@ -88,17 +99,19 @@ def test_migrations_from_nothing_build_exactly_the_models_schema(tmp_path: Path)
     assert schema_differences(app) == []
 
 
-def test_start_up_schema_of_a_new_database_equals_the_migrations(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_start_up_schema_of_a_new_database_equals_the_migrations(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, DATABASE_URL=database_url, AUTO_MIGRATE=True)
     with app.app_context():
         assert schema.current_revision() == schema.head_revision()
     assert schema_differences(app) == []
 
 
 def test_upgrading_a_populated_database_from_the_first_revision_keeps_its_data(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> None:
-    app = unmigrated_app(tmp_path)
+    app = unmigrated_app(tmp_path, database_url)
     revisions = revisions_in_order()
     assert revisions[0] == schema.BASELINE
     with app.app_context():
@@ -120,23 +133,25 @@ def test_upgrading_a_populated_database_from_the_first_revision_keeps_its_data(
     assert schema_differences(app) == []
 
 
-def test_a_database_made_before_migrations_is_stamped_and_kept(tmp_path: Path) -> None:
-    app = unmigrated_app(tmp_path)
+def test_a_database_made_before_migrations_is_stamped_and_kept(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = unmigrated_app(tmp_path, database_url)
     with app.app_context():
         db.create_all()
         db.session.add(User(email="old@example.org", name="Old", role="admin"))
         db.session.commit()
         assert schema.current_revision() is None
-    restarted = make_app(tmp_path)
+    restarted = make_app(tmp_path, DATABASE_URL=database_url, AUTO_MIGRATE=True)
     with restarted.app_context():
         assert schema.current_revision() == schema.head_revision()
         assert db.session.scalar(sa.select(User.email)) == "old@example.org"
 
 
 def test_without_auto_migrate_start_up_leaves_the_database_and_db_upgrade_migrates(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = unmigrated_app(tmp_path)
+    app = unmigrated_app(tmp_path, database_url)
     assert table_names(app) == set()
     assert "kennisbank db upgrade" in caplog.text
     runner = Runner(app)
@@ -148,13 +163,13 @@ def test_without_auto_migrate_start_up_leaves_the_database_and_db_upgrade_migrat
     assert runner.invoke("db", "current").output.strip().endswith("(head)")
 
 
-def test_auto_migrate_defaults_to_sqlite_only(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_auto_migrate_defaults_to_sqlite_only(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, DATABASE_URL=database_url)
     with app.app_context():
-        assert schema.auto_migrate(app) is True
-    forced = make_app(tmp_path / "other", AUTO_MIGRATE=False)
+        assert schema.auto_migrate(app) is database_url.startswith("sqlite")
+    forced = make_app(tmp_path, DATABASE_URL=database_url, AUTO_MIGRATE=True)
     with forced.app_context():
-        assert schema.auto_migrate(forced) is False
+        assert schema.auto_migrate(forced) is True
 
 
 def test_revision_numbers_follow_the_files() -> None:
