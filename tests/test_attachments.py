@@ -366,7 +366,7 @@ def test_attachment_text_and_names_go_into_the_search_document(
     login(client, editor)
     upload(client, item.id, pdf_with_text("Marmalade cooperative"), "brochure.pdf")
     with app.app_context():
-        document: dict[str, Any] = {"extra_text": []}
+        document: dict[str, Any] = {"extra_text": [], "facets": {}}
         hook().index_document(item=db.session.get(Item, item.id), document=document)
     assert document["attachments"] == ["brochure.pdf"]
     assert any("Marmalade cooperative" in text for text in document["extra_text"])

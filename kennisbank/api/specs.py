@@ -108,6 +108,8 @@ def _search_result() -> dict[str, Any]:
         "summary": STRING, "lang": STRING, "languages": array(STRING), "sector": STRING,
         "country": OPTIONAL_STRING, "city": OPTIONAL_STRING,
         "score": {"type": ["number", "null"]}, "highlights": array(STRING), "url": STRING,
+        "found_in": {**array(STRING),
+                     "description": "Names of the attachments holding a query word."},
     })
 
 

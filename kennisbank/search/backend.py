@@ -64,7 +64,14 @@ class SearchQuery:
 @dataclass
 class Hit:
     """One result, in the translation shown (``lang``); ``score`` is None
-    when the results are not ordered by relevance."""
+    when the results are not ordered by relevance.
+
+    ``extra_words`` maps a language to the query's words (as that language's
+    analyzer reads them) that occur in the hit's extra text, so the service
+    can tell which attachment a hit was found in without analysing the
+    attachments of hits that matched elsewhere. ``found_in`` names those
+    attachments.
+    """
 
     id: int
     external_id: str | None
@@ -78,6 +85,8 @@ class Hit:
     city: str | None
     score: float | None = None
     highlights: list[str] = field(default_factory=list)
+    extra_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    found_in: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -182,4 +191,5 @@ def describe(hit: Hit) -> dict[str, Any]:
         "city": hit.city,
         "score": hit.score,
         "highlights": hit.highlights,
+        "found_in": hit.found_in,
     }

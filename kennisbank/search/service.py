@@ -40,6 +40,7 @@ from .backend import (
     describe,
 )
 from .facets import all_facets, facet_entries, facet_title
+from .found_in import mark_found_in
 from .whoosh_backend import MAX_RESULT_WINDOW, WhooshBackend
 
 MAX_QUERY_LENGTH = 1000
@@ -261,6 +262,7 @@ class SearchService:
                               if name in self.scopes),
         )
         found = self._call("search", query)
+        mark_found_in(found.hits)
         suggestion = None
         if params.text.strip() and found.total < SUGGEST_BELOW:
             suggestion = self._call("suggest", params.text)

@@ -30,6 +30,7 @@ from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from ..auth.policy import Visibility
+from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
 from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
@@ -298,6 +299,8 @@ class WhooshBackend:
             hits = [self._hit(searcher, table, docnum, score, query.lang) for docnum, score in page]
             if parsed is not None and query.highlight and hits:
                 self._highlight(searcher, parsed, hits, [d for d, _ in page], query.lang)
+            if parsed is not None and hits:
+                self._extra_words(parsed, hits, [d for d, _ in page])
             return SearchResult(total=total, hits=hits, facets=facets)
 
     @staticmethod
@@ -365,6 +368,20 @@ class WhooshBackend:
                     self._snippets(searcher, fieldname, words[fieldname], docs, pending, stored)
                 pending = {d: h for d, h in pending.items() if len(h.highlights) < MAX_FRAGMENTS}
             pending = {d: h for d, h in pending.items() if not h.highlights}
+
+    def _extra_words(self, query: Query, hits: list[Hit], docnums: list[int]) -> None:
+        """Fill each hit's ``extra_words``: the positive query words its extra
+        text (attachments) holds, per language. One postings read per word."""
+        assert self._evaluator is not None
+        languages = {text_field("extra_text", lang): lang for lang in LANGUAGES}
+        for fieldname, text in dict.fromkeys(positive_terms(query)):
+            lang = languages.get(fieldname)
+            if lang is None:
+                continue
+            mask, _ = self._evaluator.term(fieldname, text, 1.0)
+            for docnum, hit in zip(docnums, hits, strict=True):
+                if mask[docnum]:
+                    hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {text}
 
     def _snippets(self, searcher: Searcher, fieldname: str, texts: list[str], docs: list[int],
                   hits: dict[int, Hit], stored: dict[int, dict[str, Any]]) -> None:

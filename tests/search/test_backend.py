@@ -110,7 +110,8 @@ def test_searchable_type_fields_extra_text_and_keywords_are_indexed(tmp_path):
 def test_each_hit_has_the_documented_fields(app, client, corpus):
     hit = find(client, "fietsbeleid", lang="en")["results"][0]
     assert set(hit) == {"id", "external_id", "type", "title", "summary", "lang", "languages",
-                        "sector", "country", "city", "url", "score", "highlights"}
+                        "sector", "country", "city", "url", "score", "highlights", "found_in"}
+    assert hit["found_in"] == []
     assert hit["id"] == corpus["cycling"] and hit["type"] == "practice"
     assert hit["title"] == "Cycling policy" and hit["lang"] == "en"
     assert hit["languages"] == ["en", "nl"]
