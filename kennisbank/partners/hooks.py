@@ -44,8 +44,9 @@ def index_document(item: Item, document: dict[str, Any]) -> None:
     # The outbox and a rebuild index with sessions of their own: ask the item's.
     session = object_session(item) or db.session
     count = transfer_count(session, item.id)
-    document["facets"][TRANSFERRED] = ["true" if count else "false"]
-    document["facets"][TRANSFERS] = [str(count)]
+    facets = document.setdefault("facets", {})
+    facets[TRANSFERRED] = ["true" if count else "false"]
+    facets[TRANSFERS] = [str(count)]
 
 
 @hookimpl

@@ -110,17 +110,17 @@ def partner_examples(api: str) -> list[Example]:
             "Organisations by words and facets: sector, country, city, what they offer "
             "and what they seek."),
                 f'curl "{api}/organisations?q=energy&offers=sdg7&lang=en"'),
-        Example("organisation", "GET", "/organisations/{organisation_id}", _(
+        Example("organisation", "GET", "/organisations/{id}", _(
             "One organisation with its practices and contact persons; email addresses "
             "and phone numbers only for a logged-in caller."),
                 f'curl "{api}/organisations/3?lang=en" {AUTH}'),
         Example("cities", "GET", "/cities", _(
             "Every city known here, with population, location and relation to Deventer."),
                 f'curl "{api}/cities?lang=en"'),
-        Example("city", "GET", "/cities/{city_id}", _(
+        Example("city", "GET", "/cities/{id}", _(
             "One city, with what it took from other cities and what it gave them."),
                 f'curl "{api}/cities/1?lang=nl"'),
-        Example("comparable", "GET", "/cities/{city_id}/comparable", _(
+        Example("comparable", "GET", "/cities/{id}/comparable", _(
             "The known cities most like this one, each with a reason."),
                 f'curl "{api}/cities/1/comparable?limit=5&lang=en"'),
         Example("transfers", "GET", "/items/{id}/transfers", _(
@@ -152,12 +152,13 @@ def _generic(api: str, path: str, method: str, operation: dict[str, Any]) -> Exa
 def every_example(api: str, site: str) -> list[Example]:
     """The examples above, then one for each further operation of the OpenAPI document."""
     known = examples(api, site)
-    shown = {(e.method, e.path.replace("{id}", "{item_id}")) for e in known}
+    shown = {(e.method, e.path) for e in known}
     extra = [
         _generic(api, path, method, operation)
         for path, entry in document(page_lang())["paths"].items()
         for method, operation in entry.items()
-        if method != "parameters" and (method.upper(), path) not in shown
+        if method != "parameters"
+        and (method.upper(), re.sub(r"{[^}]+}", "{id}", path)) not in shown
     ]
     return [*known[:-1], *extra, known[-1]]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jsonschema_rs
 import pytest
 from schemathesis.specs.openapi.definitions import OPENAPI_31
@@ -245,7 +247,7 @@ def test_the_api_page_shows_every_endpoint_with_a_curl_example(client, lang):
     html = response.get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
     for path, method in OPERATIONS:
-        shown = path.replace("{item_id}", "{id}")
+        shown = re.sub(r"\{\w+\}", "{id}", path)
         assert f"{method.upper()} {shown}" in html, (method, path)
     assert "curl -X POST &#34;http://localhost/api/v1/items&#34;" in html
     assert 'href="/' + lang + '/account/tokens"' in html
