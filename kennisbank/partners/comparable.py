@@ -175,6 +175,8 @@ def comparable_names(name: str, limit: int = DEFAULT_LIMIT) -> list[str]:
 
     None for a name no stored city with a population has: like a filter on an
     unknown value, "cities like Atlantis" finds nothing rather than failing.
+    Practices may spell a city differently (``Pecs`` for ``Pécs``); those
+    spellings are included, since the city facet keeps names as written.
     """
     wanted = fold(name)
     candidates = [c for c in db.session.scalars(select(City).order_by(City.id))
@@ -182,4 +184,7 @@ def comparable_names(name: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     if not candidates:
         return []
     _target, found = comparable_cities(candidates[0], limit)
-    return [comparison.city.name for comparison in found]
+    names = [comparison.city.name for comparison in found]
+    folded = {fold(name) for name in names}
+    spellings = db.session.scalars(select(Item.city).where(Item.city.is_not(None)).distinct())
+    return names + sorted({s for s in spellings if fold(s) in folded} - set(names))
