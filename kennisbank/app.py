@@ -11,9 +11,12 @@ from flask import Flask, redirect, url_for
 from flask_babel import Babel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from . import i18n
 from .api import init_app as init_api
+from .api.errors import MAX_ID
 from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
 from .auth import init_app as init_auth
 from .config import instance_path_from_env, load_config
@@ -43,6 +46,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
     )
+    app.url_map.converters["int"] = IdConverter
     extra_plugins = config.pop("EXTRA_PLUGINS", ())
     load_config(app, config)
 
@@ -82,6 +86,19 @@ def build_app(config: dict[str, Any] | None) -> Flask:
 
     plugins.hook.startup(app=app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a number past the largest id the database holds names
+    nothing, so 404 for every method, where PostgreSQL would fail with "integer out
+    of range". (A ``max`` would make the rule not match, and another rule for the
+    same path could answer 405 instead.)"""
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if isinstance(number, int) and number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def _init_database(app: Flask) -> None:

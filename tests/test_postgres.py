@@ -75,3 +75,12 @@ def test_unique_constraints_hold(pg_app: Flask) -> None:
         db.session.add(Item(type="practice", sector="culture", external_id="same"))
         with pytest.raises(IntegrityError):
             db.session.commit()
+
+
+def test_ids_past_the_integer_range_are_404_not_an_overflow(pg_app: Flask) -> None:
+    client = pg_app.test_client()
+    for url in ("/nl/items/2147483648", "/api/v1/items/2147483648",
+                "/api/v1/items/2147483648/revisions"):
+        assert client.get(url).status_code == 404, url
+    assert client.patch("/api/v1/items/2147483648", json={}).status_code == 404
+    assert client.get("/api/v1/items/2147483647").status_code == 404

@@ -29,8 +29,9 @@ DEFAULT_MAX_BODY = 4 * 1024 * 1024
 DEFAULT_MAX_IMPORT_BODY = 16 * 1024 * 1024
 #: No item nests deeper than this (translations -> language -> field -> list).
 MAX_DEPTH = 32
-#: The largest id SQLite and PostgreSQL store; a larger one cannot name an item.
-MAX_ID = 2**63 - 1
+#: The largest id both databases store (PostgreSQL's ``integer`` primary keys; SQLite's
+#: go to 2**63 - 1); a larger one names nothing, and PostgreSQL refuses to compare with it.
+MAX_ID = 2**31 - 1
 JSON_TYPES = ("application/json",)
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
