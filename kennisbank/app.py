@@ -78,7 +78,9 @@ def build_app(config: dict[str, Any] | None) -> Flask:
         try:
             app.register_blueprint(blueprint)
         except (ValueError, AssertionError) as exc:
-            raise PluginError(f"plugin {plugin_name!r}: blueprint could not be added: {exc}") from exc
+            raise PluginError(
+                f"plugin {plugin_name!r}: blueprint could not be added: {exc}"
+            ) from exc
 
     @app.route("/")
     def root() -> Any:

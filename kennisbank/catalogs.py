@@ -20,7 +20,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("nl", "en")
-KEYWORDS = ["-k", "_", "-k", "_l", "-k", "lazy_gettext"]  # plus Babel's defaults (gettext, ngettext:1,2...)
+#: Added to Babel's default keywords (gettext, ngettext:1,2, ...), which stay in force.
+KEYWORDS = ["-k", "_", "-k", "_l", "-k", "lazy_gettext"]
 
 
 @dataclass(frozen=True)

@@ -216,8 +216,9 @@ def test_item_missing_the_page_language_shows_a_notice_with_lang(app) -> None:
 def test_item_page_links_its_language_twins(app) -> None:
     item_id = add(app)
     page = app.test_client().get(f"/nl/items/{item_id}").get_data(as_text=True)
-    assert f'<link rel="alternate" hreflang="nl" href="http://localhost/nl/items/{item_id}">' in page
-    assert f'<link rel="alternate" hreflang="en" href="http://localhost/en/items/{item_id}">' in page
+    for lang in ("nl", "en"):
+        url = f"http://localhost/{lang}/items/{item_id}"
+        assert f'<link rel="alternate" hreflang="{lang}" href="{url}">' in page
     assert f'href="/en/items/{item_id}" hreflang="en" lang="en"' in page  # the language switch
 
 

@@ -51,7 +51,10 @@ THEMES: dict[str, dict[str, str]] = {
         "nl": "Vrede, justitie en sterke publieke diensten",
         "en": "Peace, justice and strong institutions",
     },
-    "sdg17": {"nl": "Partnerschap om doelstellingen te bereiken", "en": "Partnerships for the goals"},
+    "sdg17": {
+        "nl": "Partnerschap om doelstellingen te bereiken",
+        "en": "Partnerships for the goals",
+    },
 }
 
 

@@ -103,13 +103,15 @@ def test_reason_gives_sizes_and_distance_in_the_readers_locale(app, add_cities, 
     home, leuven = dataset[("Deventer", "NL")], dataset[("Leuven", "BE")]
     own = format_decimal(round(home["population"], -3), locale=lang)
     theirs = format_decimal(round(leuven["population"], -3), locale=lang)
-    assert f"({own} vs {theirs})" in lines["Leuven"]
+    versus = "vs" if lang == "en" else "tegenover"  # the Dutch catalog's wording
+    assert f"({own} {versus} {theirs})" in lines["Leuven"]
     assert format_decimal(round(km(home, leuven)), locale=lang) + " km" in lines["Leuven"]
     if lang == "en":
         assert lines["Leuven"].startswith("similar size")
         pecs = format_decimal(round(dataset[("Pécs", "HU")]["population"], -3), locale="en")
         assert lines["Pécs"].startswith(f"similar size ({own} vs {pecs})")
     else:
+        assert lines["Leuven"].startswith("vergelijkbare omvang")
         assert "." in own and "," not in own  # Dutch groups thousands with a dot
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ...api.errors import MAX_ID
 from ...auth.policy import can
 from ...content.registry import current_registry
 from ...content.vocab import THEMES, countries
@@ -32,7 +33,6 @@ from .helpers import contact_rows
 
 PER_PAGE = 30
 MAX_FILTER_VALUES = 50
-MAX_ID = 2**63 - 1
 
 
 def find(model: Any, object_id: int) -> Any:
