@@ -99,3 +99,57 @@ def test_installed_wheel_serves_a_translated_dutch_page(wheel: Path, tmp_path: P
     assert status == "200"
     assert '<html lang="nl">' in page
     assert dutch("Recent practices") in page and "Recent practices" not in page
+
+
+PLUGIN_SCRIPT = """
+from kennisbank import create_app
+from kennisbank.content.service import ValidationError, validate
+import kennisbank_education
+
+app = create_app()
+exchange = {"type": "exchange", "status": "published", "sector": "education",
+            "fields": {"education_level": "hbo", "participants": 12},
+            "translations": {"nl": {"title": "Uitwisseling"}}}
+with app.test_request_context("/nl/"):
+    try:
+        validate(exchange)
+    except ValidationError as exc:
+        print(kennisbank_education.__file__)
+        print(exc.errors["fields.partner_institution"])
+"""
+
+
+def test_installed_core_and_plugin_wheels_give_the_plugins_dutch_messages(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """``pip install .`` of the core plus a plugin: the plugin is found through its entry
+    point and its own catalog, compiled into its wheel, speaks Dutch."""
+    source = tmp_path / "education"
+    shutil.copytree(ROOT / "plugins" / "education", source, ignore=SKIPPED)
+    pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source),
+        cwd=tmp_path)
+    (plugin_wheel,) = (tmp_path / "dist").glob("kennisbank_education-*.whl")
+    assert any(name.endswith("nl/LC_MESSAGES/kennisbank_education.mo")
+               for name in zipfile.ZipFile(plugin_wheel).namelist())
+    target = tmp_path / "site"
+    pip("install", "--no-deps", "--target", str(target), str(wheel), str(plugin_wheel),
+        cwd=tmp_path)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "KENNISBANK_INSTANCE": str(tmp_path / "instance"),
+        "KENNISBANK_PLUGINS": "education",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PLUGIN_SCRIPT],
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    module, message = result.stdout.strip().split("\n")
+    assert Path(module).is_relative_to(target)  # the installed plugin, not the checkout
+    catalog = ROOT / "plugins/education/kennisbank_education/translations/nl/LC_MESSAGES"
+    with (catalog / "kennisbank_education.po").open("rb") as handle:
+        expected = read_po(handle).get(
+            "Name the partner institution before publishing the exchange."
+        ).string
+    assert message == expected
