@@ -42,11 +42,8 @@ from .errors import (
     whole_number_arg,
     writer,
 )
-from .items import find_item, iso
+from .items import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, find_item, iso
 
-DEFAULT_PER_PAGE = 20
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_LENGTH = 200
 MAX_COMPARABLE = 20
