@@ -58,6 +58,8 @@ MODEL_MODULES = (
     "kennisbank.models",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.search.pg_tables",
+    "kennisbank.ratelimit",
 )
 #: Key of the PostgreSQL advisory lock held while start-up migrates.
 ADVISORY_LOCK_KEY = 0x6B62_6462  # "kbdb"

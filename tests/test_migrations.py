@@ -138,8 +138,15 @@ def test_a_database_made_before_migrations_is_stamped_and_kept(
 ) -> None:
     app = unmigrated_app(tmp_path, database_url)
     with app.app_context():
-        db.create_all()
-        db.session.add(User(email="old@example.org", name="Old", role="admin"))
+        # What create_all made before migrations existed: the baseline's tables,
+        # without the version table (tables added later did not exist then).
+        schema.upgrade(schema.BASELINE)
+        db.session.execute(sa.text("DROP TABLE alembic_version"))
+        db.session.execute(sa.insert(sa.Table("users", sa.MetaData(), autoload_with=db.engine)),
+                           {"email": "old@example.org", "name": "Old", "role": "admin",
+                            "sectors": [], "preferred_language": "nl", "active": True,
+                            "session_version": 1,
+                            "created_at": datetime(2024, 5, 1, tzinfo=UTC)})
         db.session.commit()
         assert schema.current_revision() is None
     restarted = make_app(tmp_path, DATABASE_URL=database_url, AUTO_MIGRATE=True)

@@ -53,7 +53,7 @@ _LEXEME = re.compile(r'(?P<neg>-*)"(?P<phrase>[^"]*)"|(?P<chunk>[^\s"]+)|"')
 
 
 @dataclass
-class _Item:
+class QueryItem:
     """One unit of the query: a word, a phrase or the OR operator."""
 
     words: list[str]
@@ -78,20 +78,20 @@ def _words(text: str) -> list[str]:
     return [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(text)]
 
 
-def _lex(text: str) -> list[_Item]:
+def _lex(text: str) -> list[QueryItem]:
     """Split cleaned input into items, stopping at MAX_TERMS words."""
-    items: list[_Item] = []
+    items: list[QueryItem] = []
     budget = MAX_TERMS
     for match in _LEXEME.finditer(_clean(text)):
         chunk = match.group("chunk")
         if match.group("phrase") is not None:
-            found = [_Item(_words(match.group("phrase")), negated=bool(match.group("neg")))]
+            found = [QueryItem(_words(match.group("phrase")), negated=bool(match.group("neg")))]
         elif chunk == OR_OPERATOR:
-            found = [_Item([chunk], is_or=True)]
+            found = [QueryItem([chunk], is_or=True)]
         elif chunk is not None and chunk.startswith("-"):
-            found = [_Item(_words(chunk), negated=True)]
+            found = [QueryItem(_words(chunk), negated=True)]
         elif chunk is not None:
-            found = [_Item([word]) for word in _words(chunk)]
+            found = [QueryItem([word]) for word in _words(chunk)]
         else:
             continue
         for item in found:
@@ -104,19 +104,19 @@ def _lex(text: str) -> list[_Item]:
     return items
 
 
-def _plain(item: _Item) -> list[_Item]:
+def _plain(item: QueryItem) -> list[QueryItem]:
     """A clause holding the OR operator read as the plain word."""
-    return [_Item(item.words)]
+    return [QueryItem(item.words)]
 
 
-def _group(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:
+def _group(items: list[QueryItem]) -> tuple[list[list[QueryItem]], list[QueryItem]]:
     """Positive clauses (each a list of OR-ed items) and the excluded items.
 
     OR joins two positive neighbours; anywhere else it is the plain word.
     """
-    clauses: list[list[_Item]] = []
-    excluded: list[_Item] = []
-    pending_or: _Item | None = None
+    clauses: list[list[QueryItem]] = []
+    excluded: list[QueryItem] = []
+    pending_or: QueryItem | None = None
     after_positive = False
     for item in items:
         if item.is_or and pending_or is None and after_positive:
@@ -140,7 +140,14 @@ def _group(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:
     return clauses, excluded
 
 
-def _field_query(schema: Schema, field: str, boost: float, item: _Item) -> Query | None:
+def parse_items(text: str) -> tuple[list[list[QueryItem]], list[QueryItem]]:
+    """The query's structure, for any engine: required clauses (each a list of
+    OR-ed items) and the excluded items. Every backend builds its own query
+    from this, so all of them read the same text the same way."""
+    return _group(_lex(text))
+
+
+def _field_query(schema: Schema, field: str, boost: float, item: QueryItem) -> Query | None:
     """The item in one field, or None if the field's analyzer drops it all."""
     field_type = schema[field]
     tokens = list(field_type.process_text(" ".join(item.words), mode="query"))
@@ -153,7 +160,7 @@ def _field_query(schema: Schema, field: str, boost: float, item: _Item) -> Query
     return And([Term(field, token, boost=boost) for token in tokens])
 
 
-def _item_query(schema: Schema, fields: Mapping[str, float], item: _Item) -> Query | None:
+def _item_query(schema: Schema, fields: Mapping[str, float], item: QueryItem) -> Query | None:
     """The item in any of the fields; None if it cannot be required."""
     per_field = [_field_query(schema, field, boost, item) for field, boost in fields.items()]
     found = [query for query in per_field if query is not None]
@@ -178,7 +185,7 @@ def parse_user_query(text: str, fields: Mapping[str, float], schema: Schema) -> 
     text fields of ``schema`` (a programming error).
     """
     _check_fields(schema, fields)
-    clauses, excluded = _group(_lex(text))
+    clauses, excluded = parse_items(text)
     required = []
     for clause in clauses:
         alternatives = [q for q in (_item_query(schema, fields, item) for item in clause) if q]
@@ -199,7 +206,7 @@ def query_terms(text: str) -> list[str]:
     Normalised like ``analysis.plain_words``, so they can be looked up in a
     "did you mean" dictionary built with it, or used to highlight.
     """
-    clauses, _excluded = _group(_lex(text))
+    clauses, _excluded = parse_items(text)
     terms: list[str] = []
     for clause in clauses:
         for item in clause:
