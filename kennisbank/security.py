@@ -19,9 +19,13 @@ Cookies: the session and remember-me cookies are ``HttpOnly`` and
 (``KENNISBANK_SECURE_COOKIES``) adds ``Secure`` to both.
 
 Throttling: failed logins are counted with Flask-Limiter per account and per
-address; past the limit the answer is 429 with ``Retry-After``. Storage is in
-memory by default (one process); ``RATELIMIT_STORAGE_URI`` (for example
-``redis://host:6379``) shares the counters between processes.
+address; past the limit the answer is 429 with ``Retry-After``. The counters
+must be shared by every process that serves the site, or each gunicorn worker
+and machine grants the full budget again. ``RATELIMIT_STORAGE_URI`` chooses
+where they live: ``memory://`` (one process: the default with SQLite, as for
+``kennisbank serve``), ``database://`` (the app's own database, see
+:mod:`kennisbank.ratelimit`: the default with any other database) or any
+storage Flask-Limiter knows, such as ``redis://host:6379``.
 
 Behind a reverse proxy every request seems to come from the proxy, which would
 put all visitors in one throttle bucket and hide HTTPS: ``TRUSTED_PROXIES``
@@ -39,6 +43,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .ratelimit import default_storage_uri, storage_options
 
 LIMITER_KEY = "kennisbank.limiter"
 #: Set by a view on ``g`` when a password check failed; the throttle counts those only.
@@ -65,7 +71,8 @@ SETTINGS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=14),
     "LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
     "LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # None: chosen by the database (kennisbank.ratelimit.default_storage_uri).
+    "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_KEY_PREFIX": "kennisbank",
@@ -95,7 +102,9 @@ def init_app(app: Flask) -> None:
         )
     # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
     app.after_request(_security_headers)
-    limiter = Limiter(key_func=get_remote_address)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app.config["DATABASE_URL"])
+    limiter = Limiter(key_func=get_remote_address, storage_options=storage_options(app))
     limiter.init_app(app)
     app.extensions[LIMITER_KEY] = limiter
 
