@@ -75,8 +75,18 @@ lint: install-test
 	$(BIN)/ruff check kennisbank plugins tests bench
 	$(BIN)/bandit -q -r kennisbank plugins -ll
 
-bench: install-test
-	$(BIN)/python bench/run.py
+# Search benchmarks (bench/RESULTS.md): PostgreSQL's server binaries come with system-deps,
+# wrk (the concurrent clients) with bench-deps. Choose sizes and backends with BENCH_ARGS, e.g.
+# make bench BENCH_ARGS="--backends postgres fts5 --sizes 100000 1000000 --out bench/results.json"
+BENCH_ARGS ?= --backends whoosh postgres fts5 --sizes 10000 --out bench/results.json
+.PHONY: bench-deps
+bench-deps:
+	@command -v wrk >/dev/null || \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q wrk; \
+	  else echo "wrk is missing; run: sudo apt-get install wrk"; exit 1; fi
+
+bench: install-test bench-deps
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info test-artifacts

@@ -1,286 +1,261 @@
-"""Search benchmark: Kennisbank's Whoosh search beside SQLite FTS5, same items, same queries.
+"""Search benchmark: Kennisbank's Whoosh and PostgreSQL backends beside SQLite FTS5.
 
-For each size N it generates N items (``bench/generate.py``, seeded), loads
-them into a fresh instance's database, then measures
+For each size N (seeded items from ``bench/generate.py``, cached as JSONL by
+``bench/dataset.py``) in one session:
 
-* reindex throughput (items/s) and index size, for Kennisbank
-  (``outbox.rebuild``: Dutch/English analysis with compound splitting) and for
-  an FTS5 table (unicode61 tokenizer, diacritics removed, no stemming);
-* search latency p50/p95 over the same 1-3 word queries, a third of them with
-  a facet filter. Kennisbank is measured through the API
-  (``GET /api/v1/search`` with the Flask test client, as an anonymous reader:
-  visibility, every facet counted, highlights of the shown page, JSON);
-  FTS5 in-process with the same work in SQL (top 20 by bm25 with snippets,
-  total, and the counts of every facet over the whole result set), the lower
-  bound of an embedded engine.
+1. **load** the items straight into a fresh database (``bench/load.py``):
+   PostgreSQL on a throwaway, tuned cluster (``bench/pg.py``), or SQLite;
+2. **reindex** each Kennisbank backend (``bench/index.py``: ``outbox.rebuild``,
+   what ``kennisbank reindex`` runs) and build the FTS5 baseline (``bench/fts.py``);
+3. **single client** (``bench/single.py``): the same queries through
+   ``GET /api/v1/search`` on every backend, interleaved, p50/p95;
+4. **concurrent clients** (``bench/clients.py``): gunicorn with 1, 2, 4
+   sync workers per backend, ``wrk`` with 16 connections: requests/s and p95.
 
-Usage: ``python bench/run.py --sizes 10000 100000 --queries 300 --out bench/results.json``
+Whoosh is left out above ``--whoosh-max-size`` (its reindex runs at about
+180 items/s on two cores: a million items would take 1.5 hours of CPU); the
+record says so. Results are appended to ``--out`` as they come.
+
+Usage::
+
+    python bench/run.py --backends whoosh postgres fts5 --sizes 100000 1000000 \\
+        --queries 300 --concurrency 16 --workers 1 2 4 --out bench/results.json
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import sqlite3
-import statistics
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository, not bench/ itself, so that bench's modules never shadow the standard
+# library's (a script's own folder comes first on the path).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench.generate import FIELDS, generate, queries  # noqa: E402
-from kennisbank import create_app  # noqa: E402
-from kennisbank.extensions import db  # noqa: E402
-from kennisbank.models import Item, ItemTranslation  # noqa: E402
-from kennisbank.search import outbox  # noqa: E402
-from kennisbank.search.service import current_search  # noqa: E402
+from bench.clients import Server, run_concurrent, url_paths  # noqa: E402
+from bench.dataset import WARMUP, dataset_path, query_params, read_items  # noqa: E402
+from bench.fts import build_fts, connect  # noqa: E402
+from bench.index import app_config, make_app, migrate, reindex, server_env  # noqa: E402
+from bench.load import load_postgres, load_sqlite  # noqa: E402
+from bench.measure import load_average, machine  # noqa: E402
+from bench.pg import SETTINGS, BenchCluster  # noqa: E402
+from bench.single import Target, api_target, fts_target, run_single  # noqa: E402
 
-FACETS = ("type", "sector", "theme", "country", "city", "language", "year")
-LOAD_BATCH = 2000
-WARMUP = 20
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+APP_BACKENDS = ("whoosh", "postgres")
+BASELINE = "fts5"
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the index workers)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+class Record:
+    """One run's results, appended to the results file and rewritten as they grow."""
+
+    def __init__(self, out: Path | None, entry: dict[str, Any]) -> None:
+        self.out = out
+        self.entry = entry
+        self.previous: dict[str, Any] = {"runs": []}
+        if out and out.exists():
+            self.previous = json.loads(out.read_text(encoding="utf-8"))
+
+    def save(self) -> None:
+        if not self.out:
+            return
+        data = {**self.previous, "machine": self.entry["machine"],
+                "runs": [*self.previous.get("runs", []), self.entry]}
+        self.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
 
 
-def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+def _setting(text: str) -> tuple[str, str]:
+    name, _, value = text.partition("=")
+    if not name or not value:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name.strip(), value.strip()
 
 
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": platform.platform()}
+def _log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def load_items(items: list[dict[str, Any]]) -> None:
-    """Insert items straight into the database (the benchmark measures indexing,
-    not validation or revisions)."""
-    now = datetime.now(UTC)
-    for start in range(0, len(items), LOAD_BATCH):
-        chunk = items[start:start + LOAD_BATCH]
-        rows, texts = [], []
-        for number, data in enumerate(chunk, start + 1):
-            rows.append({
-                "id": number, "type": data["type"], "status": data["status"],
-                "sector": data["sector"], "themes": data["themes"], "tags": data["tags"],
-                "city": data["city"], "country": data["country"], "fields": {},
-                "start_date": date.fromisoformat(data["start_date"]),
-                "external_id": data["external_id"], "created_at": now, "updated_at": now,
-            })
-            for lang, text in data["translations"].items():
-                texts.append({
-                    "item_id": number, "lang": lang, "title": text["title"],
-                    "summary": text["summary"], "body": text["body"],
-                    "fields": {name: text[name] for name in FIELDS},
-                })
-        db.session.execute(db.insert(Item), rows)
-        db.session.execute(db.insert(ItemTranslation), texts)
-        db.session.commit()
-
-
-def params_for(query: str, number: int, items: list[dict[str, Any]]) -> dict[str, str]:
-    """Every third query filters on a theme or a sector, like a reader narrowing down."""
-    params = {"q": query}
-    sample = items[(number * 7919) % len(items)]
-    if number % 6 == 1:
-        params["theme"] = sample["themes"][0]
-    elif number % 6 == 4:
-        params["sector"] = sample["sector"]
-    return params
-
-
-def bench_kennisbank(app: Any, query_list: list[str], items: list[dict[str, Any]]
-                     ) -> dict[str, Any]:
-    with app.app_context():
-        backend = current_search().backend
-        load_before = os.getloadavg()[0]
-        cpu_before = cpu_seconds()
-        started = time.perf_counter()
-        count = outbox.rebuild(backend)
-        seconds = time.perf_counter() - started
-        cpu = cpu_seconds() - cpu_before
-        size = folder_size(Path(app.instance_path) / "search")
-    client = app.test_client()
-    timings, cpu_timings, totals = [], [], []
-    for number, query in enumerate(query_list):
-        params = params_for(query, number, items)
-        params["lang"] = "nl" if number % 2 else "en"
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = client.get("/api/v1/search", query_string=params)
-        elapsed, cpu_elapsed = time.perf_counter() - started, time.process_time() - cpu_started
-        if response.status_code != 200:
-            raise RuntimeError(f"search failed: {response.status_code} {response.get_data()}")
-        if number >= WARMUP:
-            timings.append(elapsed * 1000)
-            cpu_timings.append(cpu_elapsed * 1000)
-            totals.append(response.get_json()["total"])
-    return {
-        "items": count, "index_seconds": round(seconds, 1),
-        "items_per_second": round(count / seconds, 1),
-        "index_cpu_seconds": round(cpu, 1),
-        "items_per_second_if_cores_idle": round(count / (cpu / (os.cpu_count() or 1)), 1),
-        "load_average_at_start": round(load_before, 2),
-        "index_mb": round(size / 2**20, 1),
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 0.95), 1),
-        "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
-        "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
-        "median_total": statistics.median(totals),
-    }
-
-
-def _fts_rows(items: list[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
-    for number, data in enumerate(items, 1):
-        texts = data["translations"].values()
-        yield (
-            number,
-            " ".join(t["title"] for t in texts),
-            " ".join(t["summary"] for t in texts),
-            " ".join(" ".join([t["body"], *(t[name] for name in FIELDS)]) for t in texts),
-        )
-
-
-def _fts_facets(items: list[dict[str, Any]]) -> Iterable[tuple[int, str, str]]:
-    for number, data in enumerate(items, 1):
-        values = {
-            "type": [data["type"]], "sector": [data["sector"]], "theme": data["themes"],
-            "country": [data["country"]], "city": [data["city"]],
-            "language": list(data["translations"]), "year": [data["start_date"][:4]],
-        }
-        for facet, found in values.items():
-            for value in found:
-                yield (number, facet, value)
-
-
-def build_fts(path: Path, items: list[dict[str, Any]]) -> sqlite3.Connection:
-    con = sqlite3.connect(path)
-    con.executescript("""
-        PRAGMA journal_mode=WAL;
-        CREATE TABLE meta(id INTEGER PRIMARY KEY, status TEXT);
-        CREATE TABLE facets(item_id INTEGER, facet TEXT, value TEXT);
-        CREATE VIRTUAL TABLE fts USING fts5(title, summary, body,
-            tokenize = 'unicode61 remove_diacritics 2');
-    """)
-    con.executemany("INSERT INTO meta VALUES (?, ?)",
-                    ((n, d["status"]) for n, d in enumerate(items, 1)))
-    con.executemany("INSERT INTO facets VALUES (?, ?, ?)", _fts_facets(items))
-    con.execute("CREATE INDEX facets_item ON facets(item_id)")
-    con.execute("CREATE INDEX facets_value ON facets(facet, value, item_id)")
-    con.commit()
-    return con
-
-
-def fts_search(con: sqlite3.Connection, params: dict[str, str]) -> int:
-    """The same work in SQL: visible matches with their bm25 (a temporary
-    table), the total, the top 20 with snippets, and every facet's counts
-    over all matches."""
-    match = " ".join('"' + word.replace('"', "") + '"' for word in params["q"].split())
-    where = "meta.status = 'published'"
-    args: list[Any] = [match]
-    for facet in FACETS:
-        if facet in params:
-            where += " AND m.id IN (SELECT item_id FROM facets WHERE facet = ? AND value = ?)"
-            args += [facet, params[facet]]
-    con.execute("DROP TABLE IF EXISTS temp.hits")
-    con.execute(
-        "CREATE TEMP TABLE hits AS WITH m AS MATERIALIZED ("
-        "SELECT rowid AS id, bm25(fts, 3.0, 1.5, 1.0) AS score FROM fts WHERE fts MATCH ?) "
-        f"SELECT m.id, m.score FROM m JOIN meta ON meta.id = m.id WHERE {where}", args)
-    total = con.execute("SELECT count(*) FROM hits").fetchone()[0]
-    best = [row[0] for row in con.execute("SELECT id FROM hits ORDER BY score LIMIT 20")]
-    marks = ",".join("?" * len(best))
-    con.execute(
-        f"SELECT rowid, snippet(fts, 2, '<mark>', '</mark>', '…', 24) FROM fts "
-        f"WHERE fts MATCH ? AND rowid IN ({marks})", [match, *best]).fetchall()
-    con.execute("SELECT f.facet, f.value, count(*) FROM facets f JOIN hits ON hits.id = f.item_id "
-                "GROUP BY f.facet, f.value").fetchall()
-    return total
-
-
-def bench_fts(folder: Path, query_list: list[str], items: list[dict[str, Any]]
-              ) -> dict[str, Any]:
-    path = folder / "fts.sqlite"
+def _timed(label: str, step: Callable[[], Any]) -> Any:
+    _log(f"{label} ...")
     started = time.perf_counter()
-    con = build_fts(path, items)
-    con.executemany("INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                    _fts_rows(items))
-    con.commit()
-    seconds = time.perf_counter() - started
-    timings, cpu_timings = [], []
-    for number, query in enumerate(query_list):
-        params = params_for(query, number, items)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        fts_search(con, params)
-        if number >= WARMUP:
-            timings.append((time.perf_counter() - started) * 1000)
-            cpu_timings.append((time.process_time() - cpu_started) * 1000)
-    con.close()
-    return {
-        "items_per_second": round(len(items) / seconds, 1),
-        "index_mb": round(path.stat().st_size / 2**20, 1),
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 0.95), 1),
-        "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
-        "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
-    }
+    result = step()
+    _log(f"{label}: {time.perf_counter() - started:.1f} s")
+    return result
 
 
-def run_size(size: int, query_count: int, seed: int) -> dict[str, Any]:
-    items = list(generate(size, seed))
-    query_list = queries(query_count + WARMUP, seed + 1)
-    with tempfile.TemporaryDirectory(prefix="kb-bench-") as folder:
-        app = create_app({"INSTANCE": str(Path(folder) / "instance"), "SECRET_KEY": "bench"})
+def _ratios(figures: dict[str, dict[str, Any]], key: str) -> dict[str, float]:
+    base = figures.get(BASELINE, {}).get(key)
+    if not base:
+        return {}
+    return {name: round(found[key] / base, 2) for name, found in figures.items()
+            if name != BASELINE and found.get(key)}
+
+
+def run_size(size: int, args: argparse.Namespace, cluster: BenchCluster | None,
+             folder: Path, result: dict[str, Any], save: Callable[[], None]) -> None:
+    path = _timed(f"N={size}: data set", lambda: dataset_path(args.cache, size, args.seed))
+    params = query_params(path, size, args.queries + WARMUP, args.seed)
+    wanted = [name for name in args.backends if name in APP_BACKENDS]
+    skipped = {}
+    if "whoosh" in wanted and size > args.whoosh_max_size:
+        wanted.remove("whoosh")
+        skipped["whoosh"] = (f"not measured above {args.whoosh_max_size} items "
+                             "(--whoosh-max-size): its reindex takes about 1.5 h of CPU "
+                             "per million items")
+    result["not_measured"] = skipped
+    folder.mkdir(parents=True, exist_ok=True)
+
+    database = url = None
+    load = load_average()
+    if args.storage == "postgres":
+        assert cluster is not None
+        database = cluster.create_database(f"bench_{size}")
+        url = cluster.url(database)
+        migrate(app_config(folder / "instance-schema", url, "whoosh"))
+        result["load"] = _timed(f"N={size}: load", lambda: load_postgres(cluster, database, path))
+    configs = {name: app_config(folder / f"instance-{name}", url, name) for name in wanted}
+    apps = {name: make_app(config) for name, config in configs.items()}
+    if args.storage == "sqlite":
+        result["load"] = _timed(f"N={size}: load", lambda: load_sqlite(apps["whoosh"], path))
+    result["load"]["load_average_at_start"] = load
+    save()
+
+    backends: dict[str, dict[str, Any]] = {}
+    result["backends"] = backends
+    for name in sorted(apps, key=lambda n: n != "postgres"):
+        backends[name] = {"reindex": _timed(f"N={size}: reindex {name}",
+                                            lambda n=name: reindex(apps[n], cluster, database))}
+        save()
+    fts_path = folder / "fts.sqlite"
+    if BASELINE in args.backends:
+        load = load_average()
+        started = time.perf_counter()
+        count = _timed(f"N={size}: build fts5", lambda: build_fts(fts_path, read_items(path)))
+        seconds = time.perf_counter() - started
+        backends[BASELINE] = {"reindex": {
+            "items": count, "seconds": round(seconds, 1),
+            "items_per_second": round(count / seconds, 1), "load_average_at_start": load,
+            "index_mb": round(fts_path.stat().st_size / 2**20, 1)}}
+        save()
+
+    targets: list[Target] = []
+    servers: list[Server] = []
+    for name, app in apps.items():
+        extra = cluster.cpu_seconds if cluster and name == "postgres" else None
+        targets.append(api_target(name, app, extra))
+        servers.append(Server(name, "kennisbank:create_app()", server_env(configs[name]), extra))
+    if "postgres" in apps:
+        for setting, value in args.pg_compare:
+            variant = f"postgres[{setting}={value}]"
+            config = app_config(folder / f"instance-postgres-{setting}", url, "postgres",
+                                {"connect_args": {"options": f"-c {setting}={value}"}})
+            targets.append(api_target(variant, make_app(config), cluster.cpu_seconds
+                                      if cluster else None))
+    if BASELINE in args.backends:
+        con = connect(fts_path)
+        targets.append(fts_target(con))
+        servers.append(Server(BASELINE, "bench.fts_app:app", {"BENCH_FTS_DB": str(fts_path)}))
+    load = load_average()
+    single = _timed(f"N={size}: single client", lambda: run_single(targets, params))
+    result["single"] = {"load_average_at_start": load, "queries": args.queries,
+                        "backends": single, "p95_ratio": _ratios(single, "p95_ms"),
+                        "cpu_p95_ratio": _ratios(single, "cpu_p95_ms")}
+    save()
+
+    if args.workers and servers:
+        runs: list[dict[str, Any]] = []
+        result["concurrent"] = {"clients": args.concurrency, "wrk_threads": args.wrk_threads,
+                                "seconds": args.duration, "warmup_seconds": args.warmup,
+                                "worker_class": "sync", "runs": runs}
+        _timed(f"N={size}: concurrent clients", lambda: run_concurrent(
+            servers, args.workers, url_paths(params), clients=args.concurrency,
+            threads=args.wrk_threads, seconds=args.duration, warmup=args.warmup,
+            report=lambda found: (runs.append(found), save())))
+    for app in apps.values():
         with app.app_context():
-            load_items(items)
-        ours = bench_kennisbank(app, query_list, items)
-        baseline = bench_fts(Path(folder), query_list, items)
-    return {
-        "size": size, "queries": query_count, "kennisbank": ours, "fts5": baseline,
-        "p95_ratio": round(ours["p95_ms"] / baseline["p95_ms"], 2),
-        "cpu_p95_ratio": round(ours["cpu_p95_ms"] / baseline["cpu_p95_ms"], 2),
-    }
+            from kennisbank.extensions import db
+
+            db.engine.dispose()
+
+
+def versions(cluster: BenchCluster | None) -> dict[str, str]:
+    import sqlite3
+
+    import gunicorn
+
+    found = {"sqlite": sqlite3.sqlite_version, "gunicorn": gunicorn.__version__}
+    if shutil.which("wrk"):
+        text = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+        found["wrk"] = text.split()[1] if text else "unknown"
+    if cluster:
+        found["postgresql"] = cluster.version
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", nargs="+", default=["whoosh", "postgres", BASELINE],
+                        choices=[*APP_BACKENDS, BASELINE])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--storage", choices=["postgres", "sqlite"], default="postgres",
+                        help="where the items live (sqlite: Whoosh and FTS5 only)")
+    parser.add_argument("--whoosh-max-size", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=16, help="wrk connections")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4],
+                        help="gunicorn worker counts (none: no concurrent runs)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of wrk before each run")
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--pg-set", type=_setting, action="append", default=[],
+                        metavar="NAME=VALUE", help="override a cluster setting (bench/pg.py)")
+    parser.add_argument("--pg-compare", type=_setting, nargs="*", default=[("jit", "on")],
+                        metavar="NAME=VALUE",
+                        help="also measure the PostgreSQL backend with these session settings")
+    parser.add_argument("--cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "kennisbank-bench",
+                        help="folder of the generated JSONL files")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the cluster and the work folder for inspection")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    report = {"machine": machine(), "command": " ".join(["python", *sys.argv]), "runs": []}
-    for size in args.sizes:
-        result = run_size(size, args.queries, args.seed)
-        print(json.dumps(result), flush=True)
-        report["runs"].append(result)
-        if args.out:
-            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.storage == "sqlite" and "postgres" in args.backends:
+        parser.error("the postgres backend needs --storage postgres")
+
+    settings = {**SETTINGS, **dict(args.pg_set)}
+    cluster = None
+    folder = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    try:
+        if args.storage == "postgres":
+            cluster = BenchCluster(settings)
+        entry: dict[str, Any] = {
+            "bench": 2, "command": " ".join(["python", *sys.argv]),
+            "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(),
+            "versions": versions(cluster), "storage": args.storage,
+            "postgresql_settings": settings if cluster else None, "sizes": []}
+        record = Record(args.out, entry)
+        for size in args.sizes:
+            result: dict[str, Any] = {"size": size, "queries": args.queries}
+            entry["sizes"].append(result)
+            run_size(size, args, cluster, folder / str(size), result, record.save)
+            record.save()
+    finally:
+        if args.keep:
+            _log(f"kept: work folder {folder}" +
+                 (f", cluster {cluster.url()} in {cluster.root}" if cluster else ""))
+        else:
+            if cluster:
+                cluster.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
