@@ -66,7 +66,7 @@ run: install
 # `make test PG_TESTS=` leaves that run out.
 PG_TESTS ?= tests/test_import_export.py tests/test_validation.py tests/test_permissions.py \
   tests/api/test_items_api.py tests/api/test_bulk_api.py tests/test_workflow.py \
-  tests/test_revisions.py tests/test_postgres.py
+  tests/test_revisions.py tests/test_postgres.py tests/test_shared_limits.py
 test: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres $(BIN)/python -m pytest -p no:cacheprovider $(PG_TESTS))

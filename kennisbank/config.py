@@ -70,11 +70,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             f"not {app.config['DEFAULT_LANGUAGE']!r}"
         )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _persistent_secret_key(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
         db_file = Path(app.instance_path) / "kennisbank.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["PLUGINS"] = _plugin_list(app.config["PLUGINS"])
 
@@ -105,6 +105,32 @@ def _plugin_list(value: Any) -> list[str] | None:
     if isinstance(value, str):
         return [name.strip() for name in value.split(",") if name.strip()]
     return [str(name) for name in value]
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """The key kept in the instance folder; generated there only on SQLite.
+
+    A generated key belongs to one machine. SQLite is one machine, so the key
+    is generated once and kept. Any other database is there to be shared by
+    several app servers, and each would generate a key of its own: a session
+    or form signed by one would be refused by the next behind the load
+    balancer (people logged out at random, forms failing their CSRF check,
+    "fixed" with sticky sessions or by switching the check off), and the key
+    would be no managed secret: not rotated, not in the backups. So start-up
+    refuses unless the key is configured, or an operator placed the same key
+    file on every server.
+    """
+    instance = Path(app.instance_path)
+    url = str(app.config["DATABASE_URL"])
+    if url.partition(":")[0].startswith("sqlite") or (instance / SECRET_KEY_FILE).exists():
+        return _persistent_secret_key(instance)
+    raise ConfigError(
+        f"{ENV_PREFIX}_SECRET_KEY is not set. With a database other than SQLite, every app "
+        "server must sign sessions and forms with the same key: set "
+        f"{ENV_PREFIX}_SECRET_KEY to one long random value on every server (for example the "
+        "output of `python -c 'import secrets; print(secrets.token_hex(32))'`), or put that "
+        f"value in {instance / SECRET_KEY_FILE} on each."
+    )
 
 
 def _persistent_secret_key(instance: Path) -> str:
