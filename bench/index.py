@@ -14,6 +14,7 @@ count divided by the CPU seconds spread over the cores.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
@@ -60,7 +61,14 @@ def migrate(config: dict[str, Any]) -> None:
     from kennisbank import schema
     from kennisbank.extensions import db
 
-    app = make_app(config)
+    # The app starts on the empty database first and would warn that it is behind.
+    quiet = logging.getLogger("kennisbank.schema")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        app = make_app(config)
+    finally:
+        quiet.setLevel(level)
     with app.app_context():
         schema.upgrade("head")
         db.engine.dispose()
