@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "PLUGINS": None,
     "DATABASE_URL": None,
     "SEARCH_BACKEND": "whoosh",
+    # A read replica for searches (PostgreSQL search backend only); None: the app's database.
+    "SEARCH_DATABASE_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -36,6 +36,7 @@ from typing import Any
 import pytest
 
 TEST_DB_ENV = "KENNISBANK_TEST_DB"
+TEST_SEARCH_ENV = "KENNISBANK_TEST_SEARCH"
 TEST_USER = "kbtest"
 TEMPLATE = "kb_template"
 SKIP_MESSAGE = (
@@ -200,10 +201,18 @@ def _ensure_template(cluster: Cluster) -> None:
     _template_ready = True
 
 
+def search_backend() -> str:
+    """The search backend the suite runs with (``KENNISBANK_TEST_SEARCH``, default whoosh)."""
+    return os.environ.get(TEST_SEARCH_ENV, "").strip().lower() or "whoosh"
+
+
 def with_test_database(settings: dict[str, Any]) -> dict[str, Any]:
-    """In PostgreSQL mode, give an app without its own DATABASE_URL a fresh database."""
+    """In PostgreSQL mode, give an app without its own DATABASE_URL a fresh database;
+    with ``KENNISBANK_TEST_SEARCH=postgres`` also search inside it."""
     if postgres_mode() and not settings.get("DATABASE_URL"):
-        return {**settings, "DATABASE_URL": fresh_database(template=True)}
+        settings = {**settings, "DATABASE_URL": fresh_database(template=True)}
+        if search_backend() == "postgres":
+            settings.setdefault("SEARCH_BACKEND", "postgres")
     return settings
 
 
@@ -225,3 +234,11 @@ def _drop_test_databases() -> Iterator[None]:
 def postgres_url() -> str:
     """An empty database on the throwaway cluster (skips when PostgreSQL is unavailable)."""
     return fresh_database(template=False)
+
+
+#: For tests of the Whoosh backend's own machinery (outbox, index files, locks).
+whoosh_only = pytest.mark.skipif(
+    search_backend() != "whoosh",
+    reason="tests the Whoosh backend's outbox and index files; the PostgreSQL backend "
+           "indexes inside the item's transaction (tests/search/test_pg_backend.py)",
+)

@@ -135,17 +135,19 @@ class Visibility:
     owner_id: int | None = None
     sectors: frozenset[str] = field(default_factory=frozenset)
 
-    def sql(self) -> ColumnElement[bool]:
-        """A WHERE clause on :class:`Item` that keeps only visible items."""
+    def sql(self, status: Any = Item.status, owner_id: Any = Item.owner_id,
+            sector: Any = Item.sector) -> ColumnElement[bool]:
+        """A WHERE clause that keeps only visible items: on :class:`Item`, or
+        on any table with the three columns (the PostgreSQL search rows)."""
         if self.everything:
             return true()
         clauses: list[ColumnElement[bool]] = []
         if self.published:
-            clauses.append(Item.status == "published")
+            clauses.append(status == "published")
         if self.owner_id is not None:
-            clauses.append(Item.owner_id == self.owner_id)
+            clauses.append(owner_id == self.owner_id)
         if self.sectors:
-            clauses.append(Item.sector.in_(sorted(self.sectors)))
+            clauses.append(sector.in_(sorted(self.sectors)))
         return or_(*clauses) if clauses else false()
 
     def allows(self, item: Item) -> bool:

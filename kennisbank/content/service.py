@@ -192,8 +192,14 @@ def delete_item(item: Item) -> None:
 
 
 def queue_index(item_id: int, action: str) -> None:
-    """Put an index update in the outbox, inside the caller's transaction."""
-    db.session.add(IndexTask(item_id=item_id, action=action))
+    """Have the search index follow this item's change, inside the caller's
+    transaction: as an outbox row (Whoosh), or as the search row itself,
+    written just before the commit (PostgreSQL)."""
+    search = current_app.extensions.get(SEARCH_EXTENSION_KEY)
+    if search is not None:
+        search.queue(db.session, item_id, action)
+    else:
+        db.session.add(IndexTask(item_id=item_id, action=action))
 
 
 def commit() -> None:

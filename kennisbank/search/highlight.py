@@ -4,11 +4,20 @@ The index keeps each word's character range (``TEXT(chars=True)``), so the
 shown page's snippets are cut straight from the stored text: no re-analysis
 of long bodies (Dutch decompounding and stemming of 800 words per hit is what
 made naive highlighting slow). Text outside the marks is HTML-escaped.
+
+A backend that keeps no character ranges (PostgreSQL) uses
+:func:`matching_spans`: it finds the words with the tokenizer's regular
+expression and analyses each distinct word once per process (cached), which
+costs a dictionary look-up per word instead of a full analysis per hit.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import escape
+
+from .analysis import WORD_RE, analyzer_for
 
 FRAGMENT_CHARS = 180
 CONTEXT_CHARS = 50
@@ -16,6 +25,22 @@ MAX_FRAGMENTS = 3
 MAX_WORD_SHIFT = 30
 
 Span = tuple[int, int]
+_WORD_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _stems(lang: str, word: str) -> frozenset[str]:
+    """What the index holds for one word: its stem, and its parts' stems for a compound."""
+    return frozenset(token.text for token in analyzer_for(lang)(word))
+
+
+def matching_spans(text: str, lang: str, stems: frozenset[str]) -> list[Span]:
+    """Character ranges of the words of ``text`` that ``lang`` analyses into one
+    of ``stems`` (a compound counts when one of its parts does)."""
+    if not stems:
+        return []
+    return [match.span() for match in WORD_RE.finditer(text)
+            if _stems(lang, match.group()) & stems]
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

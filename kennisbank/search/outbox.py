@@ -37,6 +37,11 @@ REBUILD_BATCH = 500
 log = logging.getLogger(__name__)
 
 
+def enqueue(session: Session, item_id: int, action: str) -> None:
+    """Put an index update in the outbox, inside ``session``'s transaction."""
+    session.add(IndexTask(item_id=item_id, action=action))
+
+
 def drain(backend: SearchBackend, *, timeout: float | None = None,
           max_batches: int | None = None) -> int:
     """Apply pending outbox rows in order; return how many rows were applied.

@@ -24,7 +24,7 @@ from typing import Any
 from flask import Flask, current_app, url_for
 
 from ..auth.policy import visibility
-from ..config import LANGUAGES
+from ..config import LANGUAGES, ConfigError
 from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
 from ..content.types import Labels
@@ -41,7 +41,7 @@ from .backend import (
 )
 from .facets import all_facets, facet_entries, facet_title
 from .found_in import mark_found_in
-from .whoosh_backend import MAX_RESULT_WINDOW, WhooshBackend
+from .whoosh_backend import MAX_RESULT_WINDOW, REBUILD_PROCS, WhooshBackend
 
 MAX_QUERY_LENGTH = 1000
 MAX_FILTER_VALUES = 50
@@ -205,15 +205,22 @@ class SearchService:
     """The app's search: one backend, the outbox, and the results as the views need them."""
 
     def __init__(self, app: Flask) -> None:
-        name = app.config.get("SEARCH_BACKEND") or "whoosh"
-        if name != "whoosh":
-            raise ValueError(f"KENNISBANK_SEARCH_BACKEND {name!r} is not available; use 'whoosh'")
-        root = app.config.get("SEARCH_PATH") or Path(app.instance_path) / "search"
         with app.app_context():
-            self.backend: SearchBackend = WhooshBackend(Path(root), current_registry())
-        self.inline_drain = bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+            self.backend: SearchBackend = _make_backend(app)
+        #: Whether changes are indexed inside the item's own transaction (no outbox).
+        self.transactional = bool(getattr(self.backend, "transactional", False))
+        self.inline_drain = (bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+                             and not self.transactional)
         self.scopes: dict[str, Scope] = {}
         self.sorts: dict[str, Labels] = {}
+
+    def queue(self, session: Any, item_id: int, action: str) -> None:
+        """Index ``item_id`` after this transaction: inside it for a transactional
+        backend, else through the outbox (a row written in the same transaction)."""
+        if self.transactional:
+            self.backend.queue(session, item_id)  # type: ignore[attr-defined]
+        else:
+            outbox.enqueue(session, item_id, action)
 
     def add_scope(self, scope: Scope) -> None:
         """Accept ``scope.name`` as a search parameter (see :class:`Scope`)."""
@@ -285,6 +292,25 @@ class SearchService:
         hits = self._call("related", item.id, visibility=visibility(user), lang=lang,
                           limit=limit)
         return [_result(hit, lang) for hit in hits if hit.id != item.id]
+
+
+def _make_backend(app: Flask) -> SearchBackend:
+    """The backend ``SEARCH_BACKEND`` names, or a ``ConfigError`` saying what to set."""
+    name = str(app.config.get("SEARCH_BACKEND") or "whoosh").strip().lower()
+    registry = current_registry()
+    if name == "whoosh":
+        root = app.config.get("SEARCH_PATH") or Path(app.instance_path) / "search"
+        return WhooshBackend(Path(root), registry)
+    if name in ("postgres", "postgresql"):
+        if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+            raise ConfigError("KENNISBANK_SEARCH_BACKEND=postgres needs KENNISBANK_DATABASE_URL "
+                              "to be a PostgreSQL database (postgresql+psycopg://...)")
+        from .pg_backend import PostgresBackend
+
+        return PostgresBackend(registry, read_url=app.config.get("SEARCH_DATABASE_URL"),
+                               engine_options=app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
+                               rebuild_procs=REBUILD_PROCS)
+    raise ConfigError(f"KENNISBANK_SEARCH_BACKEND must be 'whoosh' or 'postgres', not {name!r}")
 
 
 def _result(hit: Any, lang: str) -> dict[str, Any]:

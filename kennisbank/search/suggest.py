@@ -18,7 +18,7 @@ suggestion is returned only if it finds a published item.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -43,41 +43,60 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def published_frequency(reader: Any, published: np.ndarray, word: str) -> int:
-    """In how many live published documents ``word`` occurs."""
-    if (SPELL_FIELD, word) not in reader:
-        return 0
-    docs = np.fromiter(reader.postings(SPELL_FIELD, word).all_ids(), dtype=np.int64)
-    return int(published[docs].sum()) if docs.size else 0
+class Words(Protocol):
+    """A dictionary of the words of published content, as a backend keeps it."""
+
+    def frequency(self, word: str) -> int:
+        """In how many published items ``word`` occurs."""
+
+    def near(self, word: str, maxdist: int, prefix: int) -> list[str]:
+        """Words within ``maxdist`` edits of ``word`` sharing its first ``prefix``
+        letters (a backend may return a few more; they are measured here)."""
 
 
-def _correct(reader: Any, published: np.ndarray, word: str) -> str | None:
+class WhooshWords:
+    """The ``spell`` field of a Whoosh index, limited to live published documents."""
+
+    def __init__(self, reader: Any, published: np.ndarray) -> None:
+        self.reader = reader
+        self.published = published
+
+    def frequency(self, word: str) -> int:
+        if (SPELL_FIELD, word) not in self.reader:
+            return 0
+        docs = np.fromiter(self.reader.postings(SPELL_FIELD, word).all_ids(), dtype=np.int64)
+        return int(self.published[docs].sum()) if docs.size else 0
+
+    def near(self, word: str, maxdist: int, prefix: int) -> list[str]:
+        return list(self.reader.terms_within(SPELL_FIELD, word, maxdist, prefix=prefix))
+
+
+def _correct(words: Words, word: str) -> str | None:
     maxdist = 2 if len(word) >= LONG_WORD else 1
-    candidates = [
-        c for c in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=PREFIX) if c != word
-    ][:MAX_CANDIDATES]
+    candidates = [c for c in words.near(word, maxdist, PREFIX) if c != word][:MAX_CANDIDATES]
     scored = []
     for candidate in candidates:
-        frequency = published_frequency(reader, published, candidate)
+        distance = edit_distance(word, candidate)
+        if distance > maxdist or candidate[:PREFIX] != word[:PREFIX]:
+            continue
+        frequency = words.frequency(candidate)
         if frequency:
-            scored.append((edit_distance(word, candidate), -frequency, candidate))
+            scored.append((distance, -frequency, candidate))
     return min(scored)[2] if scored else None
 
 
-def suggest_query(
-    reader: Any, published: np.ndarray, text: str, has_results: Callable[[str], bool]
-) -> str | None:
+def suggest_query(words: Words, text: str, has_results: Callable[[str], bool]) -> str | None:
     """A corrected version of ``text``, or None when nothing needs correcting."""
-    words = query_terms(text)[:MAX_WORDS]
-    if not words or SPELL_FIELD not in reader.schema:
+    terms = query_terms(text)[:MAX_WORDS]
+    if not terms:
         return None
     corrected = []
     changed = False
-    for word in words:
-        if len(word) < 3 or not word.isalpha() or published_frequency(reader, published, word):
+    for word in terms:
+        if len(word) < 3 or not word.isalpha() or words.frequency(word):
             corrected.append(word)
             continue
-        better = _correct(reader, published, word)
+        better = _correct(words, word)
         changed = changed or better is not None
         corrected.append(better or word)
     if not changed:

@@ -39,7 +39,7 @@ from .highlight import MAX_FRAGMENTS, fragments
 from .locking import write_lock
 from .querytext import parse_user_query
 from .schema import build_schema, query_fields, schema_signature, text_field, text_names
-from .suggest import suggest_query
+from .suggest import SPELL_FIELD, WhooshWords, suggest_query
 from .vectorized import Evaluator, top
 from .whoosh_build import Source, build_index, document_fields, writer_options
 
@@ -432,7 +432,10 @@ class WhooshBackend:
                 matched, _ = self._matching(self._parse(searcher, candidate))
                 return bool((matched & published).any())
 
-            return suggest_query(searcher.reader(), published, text, has_results)
+            reader = searcher.reader()
+            if SPELL_FIELD not in reader.schema:
+                return None
+            return suggest_query(WhooshWords(reader, published), text, has_results)
 
     def count(self) -> int:
         with self._read_lock:

@@ -4,8 +4,8 @@ A rebuild spends its time in three places, all pure Python: building the
 search document (Markdown to text, plugin hooks), analysing the text (Dutch
 decompounding and stemming) and writing the postings. One process does about
 90 items/s on this kind of machine; so :func:`build_index` forks one worker
-per core, each reading its share of the items from the database and writing
-its own segment, and the parent commits the segments together with Whoosh's
+per core (:mod:`.parallel`), each reading its share of the items from the
+database and writing its own segment, and the parent commits the segments together with Whoosh's
 ``mergetype`` hook (the mechanism of Whoosh's own ``MpWriter``, except that
 the workers also build the documents, which ``MpWriter`` leaves to a single
 parent).
@@ -13,8 +13,6 @@ parent).
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,12 +23,12 @@ from whoosh.writing import SegmentWriter
 
 from ..config import LANGUAGES
 from ..content.registry import Registry
-from ..extensions import db
 from ..models import Item
 from .analysis import WORD_RE, normalize_keyword, plain_words
 from .backend import ProgressFn
 from .doctable import encode_meta
 from .document import build_document
+from .parallel import run_parts
 from .schema import FACET_SEPARATOR, facet_field, text_field
 
 Source = Callable[[int, int], Iterator[list[Item]]]
@@ -53,7 +51,6 @@ class Codec(W3Codec):
 def writer_options(**extra: Any) -> dict[str, Any]:
     """Options for every writer of a Kennisbank index."""
     return {"codec": Codec(), **extra}
-WORKER_POLL_SECONDS = 1.0
 
 
 def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str, Any]:
@@ -111,76 +108,31 @@ def _write_part(ix: Index, writer: Any, registry: Registry, source: Source, part
     return count
 
 
-def _worker(path: str, registry: Registry, source: Source, part: int, parts: int,
-            messages: Any) -> None:
-    """One forked worker: its share of the items into one new segment."""
-    try:
-        db.engine.dispose(close=False)  # the parent's connections are not ours to use
-        ix = whoosh_index.open_dir(path)
-        writer = SegmentWriter(ix, _lk=False, **writer_options(limitmb=MEMORY_MB))
-        count = _write_part(ix, writer, registry, source, part, parts,
-                            lambda n: messages.put(("progress", n)))
-        if count:
-            messages.put(("done", writer._finalize_segment(), count))
-        else:
-            writer._close_segment()
-            messages.put(("done", None, 0))
-    except BaseException as exc:  # reported to the parent, which raises
-        messages.put(("error", f"{type(exc).__name__}: {exc}", 0))
-
-
 def build_index(ix: Index, path: str, registry: Registry, source: Source, procs: int,
                 progress: ProgressFn | None = None) -> int:
     """Fill the empty index ``ix`` from ``source`` with ``procs`` processes."""
-    report = progress or (lambda n: None)
     if procs <= 1:
         writer = ix.writer(**writer_options(limitmb=MEMORY_MB))
         try:
-            count = _write_part(ix, writer, registry, source, 0, 1, report)
+            count = _write_part(ix, writer, registry, source, 0, 1, progress or (lambda n: None))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         return count
-    context = multiprocessing.get_context("fork")
-    messages = context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(path, registry, source, part, procs, messages),
-                        daemon=True)
-        for part in range(procs)
-    ]
-    for worker in workers:
-        worker.start()
-    segments, count, finished = [], 0, 0
-    try:
-        while finished < procs:
-            try:
-                kind, value, number = _next_message(messages)
-            except queue.Empty:
-                if not any(worker.is_alive() for worker in workers):
-                    raise RuntimeError("an index worker stopped without finishing") from None
-                continue
-            if kind == "progress":
-                report(value)
-            elif kind == "error":
-                raise RuntimeError(f"an index worker failed: {value}")
-            else:
-                finished += 1
-                count += number
-                if value is not None:
-                    segments.append(value)
-    finally:
-        for worker in workers:
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.terminate()
+
+    def work(part: int, parts: int, report: Callable[[int], None]) -> tuple[int, Any]:
+        """One forked worker: its share of the items into one new segment."""
+        worker_ix = whoosh_index.open_dir(path)
+        writer = SegmentWriter(worker_ix, _lk=False, **writer_options(limitmb=MEMORY_MB))
+        count = _write_part(worker_ix, writer, registry, source, part, parts, report)
+        if not count:
+            writer._close_segment()
+            return 0, None
+        return count, writer._finalize_segment()
+
+    results = run_parts(work, procs, progress)
+    segments = [segment for _, segment in results if segment is not None]
     writer = ix.writer(**writer_options())
     writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
-    return count
-
-
-def _next_message(messages: Any) -> tuple[str, Any, int]:
-    message = messages.get(timeout=WORKER_POLL_SECONDS)
-    if message[0] == "progress":
-        return "progress", message[1], 0
-    return message
+    return sum(count for count, _ in results)

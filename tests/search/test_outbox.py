@@ -18,8 +18,10 @@ from kennisbank.models import IndexTask, Item
 from kennisbank.search import outbox, service
 from kennisbank.search.service import current_search
 from tests.conftest import Runner, item_data, make_app
+from tests.pg import whoosh_only
 from tests.search.support import add, find, ids, texts
 
+pytestmark = whoosh_only
 ROOT = Path(__file__).resolve().parents[2]
 
 

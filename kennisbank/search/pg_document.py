@@ -1,0 +1,237 @@
+"""Items as PostgreSQL search rows, and a reader's query as a ``tsquery``.
+
+Both sides use the analyzers of :mod:`.analysis`, the very ones the Whoosh
+backend indexes with, instead of PostgreSQL's ``dutch`` and ``english``
+configurations: PostgreSQL's Dutch Snowball stems ``fiets`` to ``fiet`` but
+``fietsen`` to ``fiets`` (ours corrects that with the word list), it knows no
+compound splitting, and a custom dictionary would need files on the database
+server, which a managed PostgreSQL does not allow. So the same text gives the
+same words in both backends, and a query finds the same items.
+
+The ``tsvector`` is written as a literal: each word as ``'<lang>:<stem>'``
+with its positions and a weight letter per field (title A, keywords B,
+summary C, the rest D, as the Whoosh boosts rank them). Fields follow each
+other with a gap of positions, so a phrase never spans two fields, as in
+Whoosh, where every field is its own index. Dutch compound parts sit at the
+compound's position. PostgreSQL's limits are kept here rather than failing
+a save: positions stop at 16,383, a word keeps at most 256 positions, and
+words past ``MAX_VECTOR_BYTES`` (a huge attachment) are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.analysis import Analyzer
+
+from ..config import LANGUAGES
+from ..content.registry import Registry
+from ..models import Item
+from .analysis import WORD_RE, analyzer_for, keyword_analyzer, normalize_keyword, plain_words
+from .document import build_document
+from .querytext import QueryItem, parse_items
+from .schema import facet_names, text_names
+
+KEYWORDS = "kw"
+#: Weight letters; D (the default) is written without a letter.
+WEIGHTS = {"title": "A", "keywords": "B", "summary": "C"}
+#: ``ts_rank`` weights for D, C, B, A: the Whoosh boosts 1, 1.5, 2 and 3, scaled to 1.
+RANK_WEIGHTS = "{0.333,0.5,0.667,1.0}"
+MAX_POSITION = 16_383
+MAX_POSITIONS_PER_WORD = 256
+FIELD_GAP = 8
+MAX_VECTOR_BYTES = 900_000
+MAX_KEYWORD_LENGTH = 500
+#: Bump when the analysis changes, so ``check-index`` reports the rows as outdated.
+ANALYSIS_VERSION = "1"
+
+
+def quote(lexeme: str) -> str:
+    """A lexeme quoted for ``tsvector`` and ``tsquery`` input."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def facet_code(facet: str, value: str) -> str:
+    """A facet value as stored in ``search_documents.facets``."""
+    return f"{facet}={value}"
+
+
+def signature(registry: Registry) -> str:
+    """What the rows depend on besides the item: fields, facets, analysis."""
+    described = json.dumps([text_names(registry), facet_names(registry), ANALYSIS_VERSION])
+    return hashlib.sha256(described.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class VectorBuilder:
+    """Collects positions per lexeme and writes the ``tsvector`` literal."""
+
+    positions: dict[str, list[str]] = field(default_factory=dict)
+    offset: int = 0
+    size: int = 0
+
+    def _add(self, lexeme: str, position: int, weight: str) -> bool:
+        entry = self.positions.get(lexeme)
+        if entry is None:
+            self.size += len(lexeme.encode("utf-8")) + 8
+            if self.size > MAX_VECTOR_BYTES:
+                return False
+            entry = self.positions[lexeme] = []
+        if len(entry) < MAX_POSITIONS_PER_WORD:
+            entry.append(f"{min(position, MAX_POSITION)}{weight}")
+            self.size += 2
+        return True
+
+    def add_text(self, lang: str, text: str, weight: str, analyzer: Analyzer) -> None:
+        """Every word of ``text`` as ``lang`` analyses it, after the previous field."""
+        last = -1
+        for token in analyzer(text, positions=True):
+            last = max(last, token.pos)
+            if not self._add(f"{lang}:{token.text}", self.offset + token.pos + 1, weight):
+                break
+        self.offset += last + 1 + FIELD_GAP
+
+    def add_keywords(self, keywords: Iterable[str]) -> None:
+        joined = ",".join(str(k).replace(",", " ")[:MAX_KEYWORD_LENGTH] for k in keywords if k)
+        if not joined:
+            return
+        for number, token in enumerate(keyword_analyzer(commas=True)(joined)):
+            self._add(f"{KEYWORDS}:{token.text}", self.offset + number + 1, WEIGHTS["keywords"])
+        self.offset += FIELD_GAP
+
+    def literal(self) -> str:
+        return " ".join(f"{quote(lex)}:{','.join(pos)}" for lex, pos in self.positions.items())
+
+
+def _numbers(facets: dict[str, list[str]]) -> dict[str, float]:
+    """Each facet's highest numeric value (what a plugin's sort orders by)."""
+    found: dict[str, float] = {}
+    for name, values in facets.items():
+        for value in values:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                continue
+            if number == number and abs(number) != float("inf"):  # not NaN or infinite
+                found[name] = max(found.get(name, number), number)
+    return found
+
+
+def _published_words(texts: dict[str, dict[str, str]]) -> list[str]:
+    """Distinct plain words of the titles, summaries and bodies: "did you mean"."""
+    text = "\n".join(values.get(name, "") for values in texts.values()
+                     for name in ("title", "summary", "body"))
+    distinct = " ".join(dict.fromkeys(WORD_RE.findall(text.lower())))
+    return sorted(set(plain_words(distinct)))
+
+
+def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str, Any]:
+    """The ``search_documents`` values of ``item`` (the vectors as literals)."""
+    document = build_document(item, registry)
+    texts: dict[str, dict[str, str]] = document["text"]
+    vector, extra = VectorBuilder(), VectorBuilder()
+    names = text_names(registry)
+    for lang, values in texts.items():
+        analyzer = analyzer_for(lang)
+        for name in names:
+            if values.get(name):
+                vector.add_text(lang, values[name], WEIGHTS.get(name, "D"), analyzer)
+    vector.add_keywords(document["keywords"])
+    extra_text = "\n".join(str(text) for text in document["extra_text"] if text)
+    if extra_text:
+        for lang in LANGUAGES:
+            vector.add_text(lang, extra_text, "D", analyzer_for(lang))
+            extra.add_text(lang, extra_text, "D", analyzer_for(lang))
+    titles = {}
+    for lang in LANGUAGES:
+        shown = texts.get(lang) or next(iter(texts.values()), {})
+        titles[lang] = normalize_keyword(shown.get("title", ""))
+    facets = list(dict.fromkeys(
+        facet_code(name, str(value)) for name, values in document["facets"].items()
+        for value in values if value not in (None, "")
+    ))
+    start = document.get("start_date")
+    published = document["status"] == "published"
+    return {
+        "item_id": document["id"],
+        "status": document["status"],
+        "owner_id": document.get("owner_id"),
+        "sector": document.get("sector") or "",
+        "start_day": start.toordinal() if start else 0,
+        "title_nl": titles.get("nl", ""),
+        "title_en": titles.get("en", ""),
+        "facets": facets,
+        "numbers": _numbers(document["facets"]),
+        "vector": vector.literal(),
+        "extra": extra.literal() if extra.positions else None,
+        "display": {
+            **{key: document[key] for key in (
+                "external_id", "type", "sector", "country", "city", "languages")},
+            "titles": {lang: values.get("title", "") for lang, values in texts.items()},
+            "summaries": {lang: values.get("summary", "") for lang, values in texts.items()},
+        },
+        "texts": texts,
+        "words": _published_words(texts) if published else None,
+        "stamp": document["stamp"],
+        "signature": row_signature,
+    }
+
+
+@dataclass
+class TextQuery:
+    """A reader's query as ``tsquery`` text, and the stems to highlight per language."""
+
+    tsquery: str
+    terms: dict[str, list[str]]
+
+
+def _tokens(analyzer: Analyzer, words: list[str]) -> list[str]:
+    return [token.text for token in analyzer(" ".join(words), mode="query")]
+
+
+def _item_query(item: QueryItem) -> tuple[str | None, dict[str, list[str]]]:
+    """The item in any language or the keywords (None if it cannot be
+    required), and its stems per language.
+
+    As in Whoosh, a single word that one language drops (a stop word there)
+    is not required at all, and a phrase needs its words in order in one field.
+    """
+    stems = {lang: _tokens(analyzer_for(lang), item.words) for lang in LANGUAGES}
+    alternatives = [" <-> ".join(quote(f"{lang}:{t}") for t in stems[lang]) or None
+                    for lang in LANGUAGES]
+    keywords = _tokens(keyword_analyzer(commas=True), item.words)
+    alternatives.append(" & ".join(quote(f"{KEYWORDS}:{t}") for t in keywords) or None)
+    found = [a for a in alternatives if a]
+    if not found or (len(item.words) == 1 and len(found) < len(alternatives)):
+        return None, stems
+    return " | ".join(f"( {a} )" for a in found), stems
+
+
+def text_query(text: str) -> TextQuery | None:
+    """``text`` read like :func:`.querytext.parse_user_query` reads it, as a
+    ``tsquery``; None when nothing can be required (empty, only stop words or
+    only exclusions), which matches nothing."""
+    clauses, excluded = parse_items(text)
+    terms: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    required = []
+    for clause in clauses:
+        alternatives = []
+        for item in clause:
+            query, stems = _item_query(item)
+            if query is not None:
+                alternatives.append(query)
+                for lang, found in stems.items():
+                    terms[lang] += [stem for stem in found if stem not in terms[lang]]
+        if alternatives:
+            required.append(" | ".join(f"( {a} )" for a in alternatives))
+    if not required:
+        return None
+    tsquery = " & ".join(f"( {r} )" for r in required)
+    exclusions = [q for q in (_item_query(item)[0] for item in excluded) if q]
+    if exclusions:
+        tsquery = f"( {tsquery} ) & !( {' | '.join(f'( {e} )' for e in exclusions)} )"
+    return TextQuery(tsquery=tsquery, terms=terms)
