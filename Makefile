@@ -62,14 +62,17 @@ run: install
 	@if [ ! -f "$(KENNISBANK_INSTANCE)/kennisbank.sqlite" ]; then $(BIN)/kennisbank init --demo; fi
 	$(BIN)/kennisbank serve --host $(HOST) --port $(PORT)
 
-# The storage-relevant tests run a second time with the app on PostgreSQL (tests/pg.py);
-# `make test PG_TESTS=` leaves that run out.
-PG_TESTS ?= tests/test_import_export.py tests/test_validation.py tests/test_permissions.py \
-  tests/api/test_items_api.py tests/api/test_bulk_api.py tests/test_workflow.py \
+# A second run puts the app on PostgreSQL (tests/pg.py starts a throwaway cluster) with
+# the PostgreSQL search backend: the storage-relevant tests, and every search and API test,
+# so both search backends pass the same suite. `make test PG_TESTS=` leaves that run out.
+PG_TESTS ?= tests/search tests/api tests/partners/test_search_scope.py \
+  tests/partners/test_transfers.py tests/test_attachments.py tests/test_import_export.py \
+  tests/test_validation.py tests/test_permissions.py tests/test_workflow.py \
   tests/test_revisions.py tests/test_postgres.py tests/test_shared_limits.py
 test: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
-	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres $(BIN)/python -m pytest -p no:cacheprovider $(PG_TESTS))
+	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres KENNISBANK_TEST_SEARCH=postgres \
+	  $(BIN)/python -m pytest -p no:cacheprovider $(PG_TESTS))
 
 lint: install-test
 	$(BIN)/ruff check kennisbank plugins tests bench

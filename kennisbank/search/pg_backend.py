@@ -128,7 +128,10 @@ class PostgresBackend:
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), REBUILD_BATCH):
             chunk = wanted[start:start + REBUILD_BATCH]
-            items = session.scalars(select(Item).where(Item.id.in_(chunk))).all()
+            # Reloaded, so values read as they were stored (an aware ``updated_at``
+            # comes back naive), as every later stamp comparison will read them.
+            items = session.scalars(select(Item).where(Item.id.in_(chunk))
+                                    .execution_options(populate_existing=True)).all()
             rows = [document_row(item, self.registry, self.signature) for item in items]
             found = {row["item_id"] for row in rows}
             self._store(session, rows, [i for i in chunk if i not in found], words=words)
