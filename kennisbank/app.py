@@ -23,6 +23,7 @@ from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import csrf, db
+from .health import init_app as init_health
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
 from .schema import ensure_schema
@@ -74,6 +75,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     partner_pages.init_app(app)
     init_api(app)
     init_search(app)
+    init_health(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)

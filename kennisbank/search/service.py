@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 
-from ..auth.policy import visibility
+from ..auth.policy import Visibility, visibility
 from ..config import LANGUAGES, ConfigError
 from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
@@ -240,6 +240,12 @@ class SearchService:
         except Exception:
             log.exception("search index not updated now; the outbox keeps the change")
             return 0
+
+    def ping(self) -> None:
+        """Raise ``SearchUnavailable`` unless the backend answers a search (one
+        that matches nothing for anyone, so it costs next to nothing)."""
+        self._call("search", SearchQuery(visibility=Visibility(published=False), per_page=1,
+                                         highlight=False))
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Run a backend method; any engine failure becomes ``SearchUnavailable``."""
