@@ -35,6 +35,7 @@ put all visitors in one throttle bucket and hide HTTPS: ``TRUSTED_PROXIES``
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -138,11 +139,19 @@ def _failed(_response: Response) -> bool:
 
 
 def _account_key() -> str:
-    """The account an attempt is aimed at: the email typed, or the logged-in person."""
+    """The account an attempt is aimed at: the email typed, or the logged-in person.
+
+    The key is an HMAC of the address under the secret key, not the address:
+    a shared storage (``database://``, Redis) keeps keys at rest, and people
+    type their password into the email field now and then.
+    """
     email = request.form.get("email")
     if email is None and getattr(current_user, "is_authenticated", False):
         email = current_user.email
-    return "account:" + (email or "").strip().lower()[:254]
+    secret = current_app.config["SECRET_KEY"]
+    digest = hmac.new(secret if isinstance(secret, bytes) else str(secret).encode(),
+                      (email or "").strip().lower()[:254].encode(), "sha256")
+    return "account:" + digest.hexdigest()[:32]
 
 
 def _address_key() -> str:

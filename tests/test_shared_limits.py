@@ -95,7 +95,7 @@ def test_failed_logins_spread_over_two_servers_share_one_account_budget(tmp_path
     assert post_login(a, "Victim@example.org", PASSWORD, "10.9.9.8") == 429
     assert post_login(second.test_client(), "bystander@example.org", PASSWORD) == 303
     assert post_login(first.test_client(), "bystander@example.org", PASSWORD) == 303
-    assert len(rows(first, "account:victim@example.org")) == 3
+    assert len(rows(first, "login-account")) == 3
 
 
 def test_failed_logins_from_one_address_over_two_servers_share_its_budget(
@@ -109,6 +109,18 @@ def test_failed_logins_from_one_address_over_two_servers_share_its_budget(
     assert post_login(second.test_client(), "u2@example.org", PASSWORD, attacker) == 200
     assert post_login(first.test_client(), "real@example.org", PASSWORD, attacker) == 429
     assert post_login(second.test_client(), "real@example.org", PASSWORD, "198.51.100.1") == 303
+
+
+def test_no_typed_address_or_password_is_stored_with_the_counts(tmp_path: Path) -> None:
+    """Keys are at rest in a shared storage; a password typed as the email must not be."""
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI="database://")
+    add_users(app, "anna@example.org")
+    client = app.test_client()
+    assert post_login(client, "anna@example.org", "wrong guess") == 200
+    assert post_login(client, "my secret phrase 7", "anything") == 200
+    keys = " ".join(key for key, _at in rows(app))
+    assert keys.count("login-account") == 2 and keys.count("10.0.0.1") == 2
+    assert "anna" not in keys and "secret phrase" not in keys
 
 
 def test_the_moving_window_forgets_hits_older_than_the_window(tmp_path: Path) -> None:
@@ -132,7 +144,7 @@ def test_the_moving_window_forgets_hits_older_than_the_window(tmp_path: Path) ->
     assert attempt(a, 601) == 200
     assert attempt(b, 602) == 429
     assert attempt(a, 1001) == 200
-    assert [at - start for _key, at in rows(first, "account:")] == [601, 1001]
+    assert [at - start for _key, at in rows(first, "login-account")] == [601, 1001]
 
 
 def test_the_storage_follows_the_database_unless_configured(tmp_path: Path) -> None:
