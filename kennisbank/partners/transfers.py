@@ -20,7 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.policy import can, visibility
@@ -162,25 +162,35 @@ def linked_item_ids(session: Session, item_id: int) -> set[int]:
     return {other for pair in rows for other in pair if other is not None and other != item_id}
 
 
+def _transfer_count_statement() -> Any:
+    """Both directions in one statement, built once: it runs for every item
+    indexed, and a statement built per call costs more to compile than to run."""
+    other = aliased(Item)
+    item_id = bindparam("item_id")
+    outgoing = (
+        select(func.count(TransferLink.id))
+        .outerjoin(other, other.id == TransferLink.to_item_id)
+        .where(TransferLink.from_item_id == item_id,
+               or_(TransferLink.to_city_id.is_not(None), other.status == "published"))
+    ).scalar_subquery()
+    incoming = (
+        select(func.count(TransferLink.id))
+        .join(other, other.id == TransferLink.from_item_id)
+        .where(TransferLink.to_item_id == item_id, other.status == "published")
+    ).scalar_subquery()
+    return select(outgoing + incoming)
+
+
+_TRANSFER_COUNT = _transfer_count_statement()
+
+
 def transfer_count(session: Session, item_id: int) -> int:
     """Links of a practice that anyone may see: to a city, or to a published practice.
 
     This is the count in the search index, which every reader shares, so links
     to practices that are not published do not count (yet).
     """
-    other = aliased(Item)
-    outgoing = session.scalar(
-        select(func.count(TransferLink.id))
-        .outerjoin(other, other.id == TransferLink.to_item_id)
-        .where(TransferLink.from_item_id == item_id,
-               or_(TransferLink.to_city_id.is_not(None), other.status == "published"))
-    ) or 0
-    incoming = session.scalar(
-        select(func.count(TransferLink.id))
-        .join(other, other.id == TransferLink.from_item_id)
-        .where(TransferLink.to_item_id == item_id, other.status == "published")
-    ) or 0
-    return int(outgoing) + int(incoming)
+    return int(session.scalar(_TRANSFER_COUNT, {"item_id": item_id}) or 0)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 
 from whoosh.analysis import (
@@ -56,6 +56,7 @@ WORD_PATTERN = rf"{_WORD_CHARS}(?:\.{_WORD_CHARS})*"
 WORD_RE = re.compile(WORD_PATTERN)
 MAX_TOKEN_LENGTH = 100
 _STEM_CACHE = 1 << 16
+_WORD_CACHE = 1 << 18
 # A Dutch word ending in -s counts as a singular whose plural is -sen only when
 # that plural is a common word, not a spelling accident of the word list.
 _PLURAL_ZIPF = 2.5
@@ -169,6 +170,15 @@ def normalize_keyword(value: str) -> str:
     return fold_accents(unicodedata.normalize("NFC", text))
 
 
+@lru_cache(maxsize=_WORD_CACHE)
+def plain_word(word: str) -> str | None:
+    """One word as :func:`plain_words` keeps it, or None when it is left out."""
+    plain = fold_accents(unicodedata.normalize("NFC", word.lower()))
+    if 2 <= len(plain) <= MAX_TOKEN_LENGTH and not plain.replace(".", "").isdigit():
+        return plain
+    return None
+
+
 def plain_words(text: str) -> list[str]:
     """Lowercase, accent-folded, unstemmed words of ``text``, repeats kept.
 
@@ -177,9 +187,35 @@ def plain_words(text: str) -> list[str]:
     over-long tokens are left out; stop words stay, so that a suggester does
     not "correct" them into other words.
     """
-    words = []
-    for match in WORD_RE.finditer(text):
-        word = fold_accents(unicodedata.normalize("NFC", match.group().lower()))
-        if 2 <= len(word) <= MAX_TOKEN_LENGTH and not word.replace(".", "").isdigit():
-            words.append(word)
-    return words
+    found = (plain_word(match.group()) for match in WORD_RE.finditer(text))
+    return [word for word in found if word is not None]
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def word_terms(lang: str, word: str) -> tuple[str, ...]:
+    """What ``analyzer_for(lang)`` indexes for one word: its term, then its
+    compound parts' terms; empty for a stop word. Cached per process.
+
+    Analysing a word never depends on its neighbours (only positions do), so
+    text can be analysed as: find the words (one C-speed regular expression),
+    look each distinct word up here. That is several times faster than the
+    analyzer chain token by token, for the PostgreSQL backend's indexing and
+    for highlighting, and gives the same terms (``tests/search/test_analysis.py``).
+    """
+    return tuple(token.text for token in analyzer_for(lang)(word))
+
+
+def term_positions(text: str, lang: str,
+                   terms_of: Callable[[str, str], tuple[str, ...]] = word_terms,
+                   ) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """``(position, terms)`` for each indexed word of ``text``, positions
+    counted as the analyzer counts them: Whoosh's ``StopFilter`` keeps the
+    first kept word's own position and numbers the kept words on from there,
+    so stop words before it count and stop words after it do not. ``terms_of``
+    may be a cached variant of :func:`word_terms` (for example with a prefix)."""
+    position: int | None = None
+    for index, match in enumerate(WORD_RE.finditer(text)):
+        terms = terms_of(lang, match.group())
+        if terms:
+            position = index if position is None else position + 1
+            yield position, terms

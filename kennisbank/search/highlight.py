@@ -13,11 +13,9 @@ costs a dictionary look-up per word instead of a full analysis per hit.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from markupsafe import escape
 
-from .analysis import WORD_RE, analyzer_for
+from .analysis import WORD_RE, word_terms
 
 FRAGMENT_CHARS = 180
 CONTEXT_CHARS = 50
@@ -25,13 +23,6 @@ MAX_FRAGMENTS = 3
 MAX_WORD_SHIFT = 30
 
 Span = tuple[int, int]
-_WORD_CACHE = 1 << 17
-
-
-@lru_cache(maxsize=_WORD_CACHE)
-def _stems(lang: str, word: str) -> frozenset[str]:
-    """What the index holds for one word: its stem, and its parts' stems for a compound."""
-    return frozenset(token.text for token in analyzer_for(lang)(word))
 
 
 def matching_spans(text: str, lang: str, stems: frozenset[str]) -> list[Span]:
@@ -40,7 +31,7 @@ def matching_spans(text: str, lang: str, stems: frozenset[str]) -> list[Span]:
     if not stems:
         return []
     return [match.span() for match in WORD_RE.finditer(text)
-            if _stems(lang, match.group()) & stems]
+            if not stems.isdisjoint(word_terms(lang, match.group()))]
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

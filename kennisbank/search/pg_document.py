@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Analyzer
@@ -31,8 +32,14 @@ from whoosh.analysis import Analyzer
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
-from .analysis import WORD_RE, analyzer_for, keyword_analyzer, normalize_keyword, plain_words
-from .document import build_document
+from .analysis import (
+    analyzer_for,
+    keyword_analyzer,
+    normalize_keyword,
+    term_positions,
+    word_terms,
+)
+from .document import build_document, published_words
 from .querytext import QueryItem, parse_items
 from .schema import facet_names, text_names
 
@@ -66,33 +73,48 @@ def signature(registry: Registry) -> str:
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=1 << 18)
+def _lexemes(lang: str, word: str) -> tuple[str, ...]:
+    """The word's terms as this backend's lexemes (``nl:fiets``), cached."""
+    return tuple(f"{lang}:{term}" for term in word_terms(lang, word))
+
+
 @dataclass
 class VectorBuilder:
-    """Collects positions per lexeme and writes the ``tsvector`` literal."""
+    """Collects positions per lexeme and writes the ``tsvector`` literal.
+
+    Indexing time is spent here, once per word of every item, so the loop is
+    written out flat (one dictionary look-up per lexeme)."""
 
     positions: dict[str, list[str]] = field(default_factory=dict)
     offset: int = 0
     size: int = 0
+    full: bool = False
 
-    def _add(self, lexeme: str, position: int, weight: str) -> bool:
-        entry = self.positions.get(lexeme)
-        if entry is None:
-            self.size += len(lexeme.encode("utf-8")) + 8
-            if self.size > MAX_VECTOR_BYTES:
-                return False
-            entry = self.positions[lexeme] = []
-        if len(entry) < MAX_POSITIONS_PER_WORD:
-            entry.append(f"{min(position, MAX_POSITION)}{weight}")
-            self.size += 2
-        return True
+    def _new(self, lexeme: str) -> bool:
+        """Room for one more lexeme within ``MAX_VECTOR_BYTES``?"""
+        self.size += len(lexeme.encode("utf-8")) + 8
+        self.full = self.size > MAX_VECTOR_BYTES
+        return not self.full
 
-    def add_text(self, lang: str, text: str, weight: str, analyzer: Analyzer) -> None:
+    def add_text(self, lang: str, text: str, weight: str) -> None:
         """Every word of ``text`` as ``lang`` analyses it, after the previous field."""
+        positions, start, letter = self.positions, self.offset + 1, weight.replace("D", "")
         last = -1
-        for token in analyzer(text, positions=True):
-            last = max(last, token.pos)
-            if not self._add(f"{lang}:{token.text}", self.offset + token.pos + 1, weight):
+        for position, lexemes in term_positions(text, lang, _lexemes):
+            if self.full:
                 break
+            last = position
+            where = f"{min(start + position, MAX_POSITION)}{letter}"
+            for lexeme in lexemes:
+                entry = positions.get(lexeme)
+                if entry is None:
+                    if not self._new(lexeme):
+                        break
+                    positions[lexeme] = [where]
+                elif len(entry) < MAX_POSITIONS_PER_WORD:
+                    entry.append(where)
+            self.size += 2 * len(lexemes)
         self.offset += last + 1 + FIELD_GAP
 
     def add_keywords(self, keywords: Iterable[str]) -> None:
@@ -100,7 +122,11 @@ class VectorBuilder:
         if not joined:
             return
         for number, token in enumerate(keyword_analyzer(commas=True)(joined)):
-            self._add(f"{KEYWORDS}:{token.text}", self.offset + number + 1, WEIGHTS["keywords"])
+            lexeme = f"{KEYWORDS}:{token.text}"
+            if lexeme not in self.positions and not self._new(lexeme):
+                break
+            self.positions.setdefault(lexeme, []).append(
+                f"{self.offset + number + 1}{WEIGHTS['keywords']}")
         self.offset += FIELD_GAP
 
     def literal(self) -> str:
@@ -121,14 +147,6 @@ def _numbers(facets: dict[str, list[str]]) -> dict[str, float]:
     return found
 
 
-def _published_words(texts: dict[str, dict[str, str]]) -> list[str]:
-    """Distinct plain words of the titles, summaries and bodies: "did you mean"."""
-    text = "\n".join(values.get(name, "") for values in texts.values()
-                     for name in ("title", "summary", "body"))
-    distinct = " ".join(dict.fromkeys(WORD_RE.findall(text.lower())))
-    return sorted(set(plain_words(distinct)))
-
-
 def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str, Any]:
     """The ``search_documents`` values of ``item`` (the vectors as literals)."""
     document = build_document(item, registry)
@@ -136,16 +154,15 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
     vector, extra = VectorBuilder(), VectorBuilder()
     names = text_names(registry)
     for lang, values in texts.items():
-        analyzer = analyzer_for(lang)
         for name in names:
             if values.get(name):
-                vector.add_text(lang, values[name], WEIGHTS.get(name, "D"), analyzer)
+                vector.add_text(lang, values[name], WEIGHTS.get(name, "D"))
     vector.add_keywords(document["keywords"])
     extra_text = "\n".join(str(text) for text in document["extra_text"] if text)
     if extra_text:
         for lang in LANGUAGES:
-            vector.add_text(lang, extra_text, "D", analyzer_for(lang))
-            extra.add_text(lang, extra_text, "D", analyzer_for(lang))
+            vector.add_text(lang, extra_text, "D")
+            extra.add_text(lang, extra_text, "D")
     titles = {}
     for lang in LANGUAGES:
         shown = texts.get(lang) or next(iter(texts.values()), {})
@@ -175,7 +192,7 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
             "summaries": {lang: values.get("summary", "") for lang, values in texts.items()},
         },
         "texts": texts,
-        "words": _published_words(texts) if published else None,
+        "words": published_words(texts) if published else None,
         "stamp": document["stamp"],
         "signature": row_signature,
     }

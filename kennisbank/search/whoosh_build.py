@@ -24,10 +24,10 @@ from whoosh.writing import SegmentWriter
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
-from .analysis import WORD_RE, normalize_keyword, plain_words
+from .analysis import normalize_keyword
 from .backend import ProgressFn
 from .doctable import encode_meta
-from .document import build_document
+from .document import build_document, published_words
 from .parallel import run_parts
 from .schema import FACET_SEPARATOR, facet_field, text_field
 
@@ -86,13 +86,7 @@ def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str
         if clean:
             fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
     if document["status"] == "published":
-        text = "\n".join(
-            values.get(name, "") for values in texts.values()
-            for name in ("title", "summary", "body")
-        )
-        # Distinct words first (C-speed regex), then the per-word normalising.
-        distinct = " ".join(dict.fromkeys(WORD_RE.findall(text.lower())))
-        fields["spell"] = " ".join(dict.fromkeys(plain_words(distinct)))
+        fields["spell"] = " ".join(published_words(texts))
     return {name: value for name, value in fields.items() if name in names}
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.index import Index
@@ -22,6 +24,7 @@ from kennisbank.search.analysis import (
     keyword_analyzer,
     normalize_keyword,
     plain_words,
+    term_positions,
 )
 
 DOCS = {
@@ -227,3 +230,25 @@ def test_index_reopens_in_a_fresh_interpreter(ix: Index, tmp_path: Path) -> None
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == "['beleid', 'fiets', 'paden']"
+
+
+WORDS = ["fietsbeleid", "fietspaden", "Fietsen", "de", "het", "die", "the", "and", "a", "x",
+         "Pécs", "coo\u0308peratie", "Lüneburg", "3.5", "www.deventer.nl", "klimaatadaptatie",
+         "stadsbestuur", "Samenwerking", "running", "cities", "o'clock", "e-mail", "ÉCOLE",
+         "z" * 120, "gemeentes", "processen"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(WORDS), max_size=40),
+       separators=st.lists(st.sampled_from([" ", ", ", "\n", " - ", "; ", "..."]), min_size=1),
+       lang=st.sampled_from(["nl", "en"]))
+def test_word_by_word_analysis_equals_the_analyzer(words: list[str], separators: list[str],
+                                                   lang: str) -> None:
+    """The PostgreSQL backend and the highlighter analyse word by word (cached);
+    the terms and positions must be exactly the analyzer's."""
+    text = "".join(word + separators[n % len(separators)] for n, word in enumerate(words))
+    expected: dict[int, list[str]] = {}
+    for token in analyzer_for(lang)(text, positions=True):
+        expected.setdefault(token.pos, []).append(token.text)
+    found = {position: list(terms) for position, terms in term_positions(text, lang)}
+    assert found == expected
