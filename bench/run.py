@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -231,6 +232,8 @@ def main() -> None:
     if args.storage == "sqlite" and "postgres" in args.backends:
         parser.error("the postgres backend needs --storage postgres")
 
+    # A terminated run still stops its cluster and removes its folders (the finally below).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     settings = {**SETTINGS, **dict(args.pg_set)}
     cluster = None
     folder = Path(tempfile.mkdtemp(prefix="kb-bench-"))
