@@ -42,6 +42,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     select,
     text,
     true,
@@ -387,7 +388,13 @@ class PostgresWords:
 
 
 def _search_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
-    """One statement: (total, facet counts, the page as [id, score, display])."""
+    """One statement: (total, facet counts, the page as [id, score, display]).
+
+    Per matching row it costs one heap visit (status, facets, sort keys), one
+    ``unnest`` of its facets and, ordered by relevance, one ``ts_rank`` of its
+    vector, computed in the scan itself; only the shown page joins back for
+    the rest (see ``bench/RESULTS.md`` for where the time goes).
+    """
     conditions = [query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)]
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(_codes(facet, values)) if values else false())
@@ -400,55 +407,62 @@ def _search_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
     sort = query.effective_sort
     if sort == "relevance" and tsquery is None:
         sort = "newest"
-    keys = [docs.c.start_day]
-    if sort == "title":
+    keys: list[Any] = [docs.c.start_day]
+    if sort == "relevance":
+        keys.append(func.ts_rank(_RANK_WEIGHTS, docs.c.vector, tsquery, RANK_NORMALIZATION)
+                    .label("score"))
+    elif sort == "title":
         keys.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
                     .label("title"))
-    elif sort not in ("relevance", "newest"):
+    elif sort != "newest":
         keys.append(func.coalesce(cast(docs.c.numbers[sort].astext, Float), 0).label("number"))
     base = select(docs.c.item_id, docs.c.facets, *keys, *flags).where(and_(*conditions)).cte("base")
     every = and_(true(), *[base.c[f"f{n}"] for n in range(len(filters))])
 
     total = select(func.count()).select_from(base).where(every).scalar_subquery()
+    return select(total, _facet_counts(query, base, filters, every),
+                  _page(query, base, sort, every))
 
+
+def _facet_counts(query: SearchQuery, base: Any, filters: list[tuple[str, tuple[str, ...]]],
+                  every: Any) -> Any:
+    """``[[code, count], ...]`` over the matches; a filtered facet's own values are
+    counted without its own filter (so a reader sees what else they could pick)."""
     values = func.unnest(base.c.facets).table_valued("value").render_derived("facet_values")
     value = values.c.value
-    name = func.split_part(value, "=", 1)
     keep: Any = every
     if filters:
         keep = case(*[
-            (name == facet, and_(true(), *[base.c[f"f{m}"] for m in range(len(filters)) if m != n]))
+            (func.starts_with(value, f"{facet}="),
+             and_(true(), *[base.c[f"f{m}"] for m in range(len(filters)) if m != n]))
             for n, (facet, _) in enumerate(filters)
         ], else_=every)
     counts = (select(value.label("value"), func.count().label("n"))
-              .select_from(base).join(values, true())
-              .where(name.in_(list(query.facets)), keep).group_by(value).subquery())
-    facet_counts = select(func.json_agg(func.json_build_array(counts.c.value, counts.c.n))
-                          ).scalar_subquery()
+              .select_from(base).join(values, true()).where(keep).group_by(value).subquery())
+    wanted = func.split_part(counts.c.value, "=", 1).in_(list(query.facets) or [""])
+    return select(func.json_agg(func.json_build_array(counts.c.value, counts.c.n))
+                  ).where(wanted).scalar_subquery()
 
-    ranked = docs.alias("ranked")
-    score: Any = literal(None, Float)
-    if sort == "relevance":
-        score = func.ts_rank(_RANK_WEIGHTS, ranked.c.vector, tsquery, RANK_NORMALIZATION)
-        order = [score.desc(), base.c.item_id]
-    elif sort == "newest":
-        order = [base.c.start_day.desc(), base.c.item_id.desc()]
-    elif sort == "title":
-        order = [base.c.title.collate("C"), base.c.item_id]
-    else:
-        order = [base.c.number.desc(), base.c.start_day.desc(), base.c.item_id.desc()]
+
+def _page(query: SearchQuery, base: Any, sort: str, every: Any) -> Any:
+    """``[[id, score, display], ...]`` of the shown page, in order."""
+    def order(table: Any) -> list[Any]:
+        if sort == "relevance":
+            return [table.c.score.desc(), table.c.item_id]
+        if sort == "newest":
+            return [table.c.start_day.desc(), table.c.item_id.desc()]
+        if sort == "title":
+            return [table.c.title.collate("C"), table.c.item_id]
+        return [table.c.number.desc(), table.c.start_day.desc(), table.c.item_id.desc()]
+
     start = (query.page - 1) * query.per_page
     size = max(0, min(query.per_page, MAX_RESULT_WINDOW - start))
-    page = (
-        select(base.c.item_id, score.label("score"), ranked.c.display,
-               func.row_number().over(order_by=order).label("position"))
-        .join_from(base, ranked, ranked.c.item_id == base.c.item_id)
-        .where(every).order_by(*order).limit(size).offset(start).subquery()
-    )
-    page_rows = select(func.json_agg(aggregate_order_by(
-        func.json_build_array(page.c.item_id, page.c.score, page.c.display), page.c.position))
-    ).scalar_subquery()
-    return select(total, facet_counts, page_rows)
+    top = select(base).where(every).order_by(*order(base)).limit(size).offset(start).subquery()
+    shown = docs.alias("shown")
+    score = top.c.score if sort == "relevance" else cast(null(), Float)
+    return select(func.json_agg(aggregate_order_by(
+        func.json_build_array(top.c.item_id, score, shown.c.display), *order(top)))
+    ).select_from(top.join(shown, shown.c.item_id == top.c.item_id)).scalar_subquery()
 
 
 def _extra_words(wanted: TextQuery) -> Any:
