@@ -67,10 +67,14 @@ class KennisbankGroup(click.Group):
 @click.command()
 @click.option("--demo", is_flag=True, help="Load the demo practices, cities and users.")
 def init(demo: bool) -> None:
-    """Create the database tables (and the demo content); safe to run again."""
+    """Create or upgrade the database schema (and load the demo content); safe to run again."""
     from .demo import load_demo
+    from .schema import migrate
 
     click.echo(f"Instance folder: {current_app.instance_path}")
+    before, after = migrate(current_app._get_current_object())  # type: ignore[attr-defined]
+    if before != after:
+        click.echo(f"Database schema: {before or 'empty'} -> {after}")
     if demo:
         report, users = load_demo()
         click.echo(

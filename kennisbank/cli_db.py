@@ -7,6 +7,7 @@ migrate; ``revision`` is for developers who changed a model.
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from . import schema
 
@@ -20,9 +21,8 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Run the migrations up to REVISION (default: the newest, head)."""
-    before = schema.current_revision()
-    schema.upgrade(revision)
-    click.echo(f"Database schema: {before or 'empty'} -> {schema.current_revision()}")
+    before, after = schema.migrate(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"Database schema: {before or 'empty'} -> {after}")
 
 
 @db_group.command("current")

@@ -58,6 +58,10 @@ def check_index(dry_run: bool) -> None:
     outbox.repair(backend, report)
     fixed = len(report.missing) + len(report.stale) + len(report.orphans)
     click.echo(f"Repaired {fixed} entries.")
+    if backend.schema_outdated():
+        # Entries built for other content types that were not out of date
+        # otherwise are left as they are: only a reindex rebuilds them all.
+        raise click.ClickException("the index still needs `kennisbank reindex`")
 
 
 @click.command("index-worker")

@@ -152,23 +152,33 @@ def ensure_schema(app: Flask) -> None:
             found, head,
         )
         return
-    with _migration_lock(app):
+    migrate(app)
+
+
+def migrate(app: Flask, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the database to ``revision`` under the migration lock, whoever asks
+    (start-up, ``kennisbank db upgrade``, ``kennisbank init``), so two never
+    migrate at once; return the revisions before and after."""
+    import_models()
+    with migration_lock(app):
         with db.engine.connect() as connection:
-            current = current_revision(connection)
+            before = current_revision(connection)
             has_tables = bool(inspect(connection).get_table_names())
-        if current == head:
-            return
-        if not has_tables:
+        if revision == "head" and before == head_revision():
+            return before, before
+        if revision == "head" and not has_tables:
             db.create_all()
             stamp("head")
-            return
-        if current is None:
-            stamp(BASELINE)
-        upgrade("head")
+        else:
+            if before is None and has_tables:
+                stamp(BASELINE)
+            upgrade(revision)
+        return before, current_revision()
 
 
 @contextmanager
-def _migration_lock(app: Flask) -> Iterator[None]:
+def migration_lock(app: Flask) -> Iterator[None]:
+    """Held while migrating: a file lock for SQLite, an advisory lock for PostgreSQL."""
     if db.engine.dialect.name == "sqlite":
         path = Path(app.instance_path) / LOCK_FILE
         with path.open("a") as handle:

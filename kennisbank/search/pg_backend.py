@@ -22,12 +22,14 @@ writes uses the app's own database.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Engine,
     Float,
     Text,
@@ -49,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..auth.policy import Visibility
@@ -73,6 +76,7 @@ from .schema import text_names
 from .suggest import suggest_query
 from .whoosh_backend import MAX_RESULT_WINDOW
 
+log = logging.getLogger(__name__)
 PENDING_KEY = "kennisbank.search.pending"
 #: Key of the advisory lock behind :meth:`PostgresBackend.writing` ("kbsx").
 LOCK_KEY = 0x6B62_7378
@@ -114,8 +118,23 @@ class PostgresBackend:
             create_engine(read_url, **(engine_options or {})) if read_url else None
         )
 
-    def _reader(self) -> Engine:
-        return self._read_engine or db.engine
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection to read from: the replica when one is set and it can be
+        reached, else the app's database (so a replica that is down costs the
+        replica's load, not the search; its failure is logged)."""
+        if self._read_engine is not None:
+            try:
+                connection = self._read_engine.connect()
+            except OperationalError:
+                log.warning("search replica unreachable; searching the primary database",
+                            exc_info=True)
+            else:
+                with connection:
+                    yield connection
+                return
+        with db.engine.connect() as connection:
+            yield connection
 
     # Writing, inside the caller's transaction
 
@@ -280,7 +299,7 @@ class PostgresBackend:
         if query.text.strip() and wanted is None:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
         statement = _search_statement(query, wanted)
-        with self._reader().connect() as connection:
+        with self._reading() as connection:
             total, counted, page = connection.execute(statement).one()
             hits = self._hits(connection, page or [], query, wanted)
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
@@ -313,7 +332,7 @@ class PostgresBackend:
 
     def related(self, item_id: int, *, visibility: Visibility, lang: str,
                 limit: int) -> list[Hit]:
-        with self._reader().connect() as connection:
+        with self._reading() as connection:
             terms = _key_terms(connection, item_id)
             if not terms:
                 return []
@@ -332,7 +351,7 @@ class PostgresBackend:
         return [_hit(found, float(rank), display, lang) for found, rank, display in rows]
 
     def suggest(self, text: str) -> str | None:
-        with self._reader().connect() as connection:
+        with self._reading() as connection:
             def has_results(candidate: str) -> bool:
                 wanted = text_query(candidate)
                 if wanted is None:
@@ -344,7 +363,7 @@ class PostgresBackend:
             return suggest_query(PostgresWords(connection), text, has_results)
 
     def count(self) -> int:
-        with self._reader().connect() as connection:
+        with self._reading() as connection:
             return int(connection.scalar(select(func.count()).select_from(docs)) or 0)
 
     def stamps(self) -> dict[int, str]:

@@ -186,6 +186,12 @@ def test_check_index_finds_and_repairs_drift_and_reindex_rebuilds(pg_app: Flask)
     assert "kennisbank reindex" in report.output
     assert runner.invoke("check-index").exit_code == 0
     assert find(pg_app.test_client(), "fietsbeleid")["total"] == 1
+    with pg_app.app_context():
+        db.session.execute(sa.update(SearchDocument).where(SearchDocument.item_id == made[2])
+                           .values(signature="old"))
+        db.session.commit()
+    outdated = runner.invoke("check-index")
+    assert outdated.exit_code != 0 and "kennisbank reindex" in outdated.output
     rebuilt = runner.invoke("reindex")
     assert rebuilt.exit_code == 0 and f"Indexed {len(made)} items" in rebuilt.output
     clean = runner.invoke("check-index", "--dry-run")
@@ -232,6 +238,17 @@ def test_searches_can_read_from_a_replica(tmp_path: Path) -> None:
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument)) == 1
         assert current_search().backend.count() == 1
+
+
+def test_a_replica_that_is_down_falls_back_to_the_primary(tmp_path: Path, caplog: Any) -> None:
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+    app = make_app(tmp_path, DATABASE_URL=fresh_database(template=True),
+                   SEARCH_BACKEND="postgres", SEARCH_DATABASE_URL=unreachable)
+    item_id = add(app, translations=texts(nl=("Noodstroom", "Aggregaat in het stadhuis.")))
+    client = app.test_client()
+    assert ids(find(client, "aggregaat")) == [item_id]
+    assert client.get("/healthz").status_code == 200
+    assert "search replica unreachable" in caplog.text
 
 
 def test_the_backend_must_match_the_database(tmp_path: Path) -> None:
