@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_BACKEND": "whoosh",
     # A read replica for searches (PostgreSQL search backend only); None: the app's database.
     "SEARCH_DATABASE_URL": None,
+    # Recent results kept per process by the PostgreSQL search backend (0: none).
+    "SEARCH_CACHE_SIZE": 256,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -59,6 +59,7 @@ from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..extensions import db
 from ..models import Item
+from . import pg_cache
 from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
 from .highlight import MAX_FRAGMENTS, fragments, matching_spans
 from .parallel import run_parts
@@ -110,8 +111,9 @@ class PostgresBackend:
 
     def __init__(self, registry: Registry, *, read_url: str | None = None,
                  engine_options: dict[str, Any] | None = None,
-                 rebuild_procs: int = 1) -> None:
+                 rebuild_procs: int = 1, cache_size: int = pg_cache.DEFAULT_SIZE) -> None:
         self.registry = registry
+        self.cache = pg_cache.ResultCache(cache_size)
         self.signature = signature(registry)
         self.rebuild_procs = rebuild_procs
         self._read_engine: Engine | None = (
@@ -159,6 +161,7 @@ class PostgresBackend:
     def _store(self, session: Session, rows: list[dict[str, Any]], gone: Sequence[int], *,
                words: bool = True, only_newer: bool = False) -> None:
         """Upsert ``rows``, delete the rows of ``gone``, and keep ``search_words`` exact."""
+        pg_cache.changed(session)
         ids = sorted({row["item_id"] for row in rows} | set(gone))
         delta: Counter[str] = Counter()
         if words:
@@ -222,6 +225,7 @@ class PostgresBackend:
 
     def clear(self) -> None:
         with Session(db.engine) as session:
+            pg_cache.changed(session)
             session.execute(delete(docs))
             session.execute(delete(words_table))
             session.commit()
@@ -298,10 +302,15 @@ class PostgresBackend:
         wanted = text_query(query.text) if query.text.strip() else None
         if query.text.strip() and wanted is None:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
-        statement = _search_statement(query, wanted)
         with self._reading() as connection:
-            total, counted, page = connection.execute(statement).one()
-            hits = self._hits(connection, page or [], query, wanted)
+            return self.cache.get_or_compute(
+                ("search", _query_key(query)), pg_cache.generation(connection),
+                lambda: self._search(connection, query, wanted))
+
+    def _search(self, connection: Connection, query: SearchQuery,
+                wanted: TextQuery | None) -> SearchResult:
+        total, counted, page = connection.execute(_search_statement(query, wanted)).one()
+        hits = self._hits(connection, page or [], query, wanted)
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
         for code, number in counted or []:
             name, _, value = code.partition("=")
@@ -333,22 +342,9 @@ class PostgresBackend:
     def related(self, item_id: int, *, visibility: Visibility, lang: str,
                 limit: int) -> list[Hit]:
         with self._reading() as connection:
-            terms = _key_terms(connection, item_id)
-            if not terms:
-                return []
-            wanted = _tsquery(" | ".join(quote(term) for term in terms))
-            candidates = (
-                select(docs.c.item_id, docs.c.vector, docs.c.display)
-                .where(docs.c.vector.bool_op("@@")(wanted), docs.c.item_id != item_id,
-                       visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector))
-                .limit(RELATED_CANDIDATES).subquery()
-            )
-            score = func.ts_rank(_RANK_WEIGHTS, candidates.c.vector, wanted, RANK_NORMALIZATION)
-            rows = connection.execute(
-                select(candidates.c.item_id, score, candidates.c.display)
-                .order_by(score.desc(), candidates.c.item_id).limit(limit)
-            ).all()
-        return [_hit(found, float(rank), display, lang) for found, rank, display in rows]
+            return self.cache.get_or_compute(
+                ("related", item_id, visibility, lang, limit), pg_cache.generation(connection),
+                lambda: _related(connection, item_id, visibility, lang, limit))
 
     def suggest(self, text: str) -> str | None:
         with self._reading() as connection:
@@ -494,6 +490,35 @@ def _extra_words(wanted: TextQuery) -> Any:
     ) if stems else literal(None)
 
 
+def _related(connection: Connection, item_id: int, visibility: Visibility, lang: str,
+             limit: int) -> list[Hit]:
+    """Items sharing the item's key terms, ranked among a bounded set of candidates."""
+    terms = _key_terms(connection, item_id)
+    if not terms:
+        return []
+    wanted = _tsquery(" | ".join(quote(term) for term in terms))
+    candidates = (
+        select(docs.c.item_id, docs.c.vector, docs.c.display)
+        .where(docs.c.vector.bool_op("@@")(wanted), docs.c.item_id != item_id,
+               visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector))
+        .limit(RELATED_CANDIDATES).subquery()
+    )
+    score = func.ts_rank(_RANK_WEIGHTS, candidates.c.vector, wanted, RANK_NORMALIZATION)
+    rows = connection.execute(
+        select(candidates.c.item_id, score, candidates.c.display)
+        .order_by(score.desc(), candidates.c.item_id).limit(limit)
+    ).all()
+    return [_hit(found, float(rank), display, lang) for found, rank, display in rows]
+
+
+def _query_key(query: SearchQuery) -> tuple[Any, ...]:
+    """Everything a result depends on, hashable."""
+    return (query.visibility, query.text, query.lang,
+            tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
+            query.sort, query.page, query.per_page, query.facets, query.highlight,
+            query.constraints)
+
+
 def _key_terms(connection: Any, item_id: int) -> list[str]:
     """The item's most frequent stems per language, titles counting double:
     what it is about."""
@@ -557,7 +582,16 @@ def _index_before_commit(session: Session) -> None:
         backend.write(session, ids)
 
 
+@event.listens_for(Session, "after_commit")
+def _advance_generation(session: Session) -> None:
+    """Committed search rows end every process's cached results."""
+    if session.info.get(pg_cache.CHANGED_KEY):
+        with session.get_bind().connect() as connection:
+            pg_cache.advance(session, connection)
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
     """A rolled-back change leaves nothing to index."""
     session.info.pop(PENDING_KEY, None)
+    pg_cache.forget(session)

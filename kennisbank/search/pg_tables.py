@@ -17,6 +17,9 @@ backend keeps its index in files.
     cut snippets). ``words`` holds the distinct plain words of a published
     item's title, summary and body: the item's share of ``search_words``.
 
+``search_generation`` (a sequence)
+    Counts changes to the search rows, for the result caches of every process.
+
 ``search_words``
     Each plain word of published content with the number of published items
     holding it, kept exact in the same transaction as the items; a ``pg_trgm``
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, Integer, Sequence, String, Text, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -87,6 +90,10 @@ class SearchWord(db.Model):
               postgresql_ops={"word": "gin_trgm_ops"}),
     )
 
+
+#: Advanced after every commit that changed search rows: cached results of
+#: older generations are not served (:mod:`.pg_cache`). PostgreSQL only.
+GENERATION = Sequence("search_generation", metadata=db.metadata)
 
 #: ``pg_trgm`` is a trusted extension: the database's owner may create it.
 TRIGRAMS = "CREATE EXTENSION IF NOT EXISTS pg_trgm"

@@ -315,7 +315,8 @@ def _make_backend(app: Flask) -> SearchBackend:
 
         return PostgresBackend(registry, read_url=app.config.get("SEARCH_DATABASE_URL"),
                                engine_options=app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
-                               rebuild_procs=REBUILD_PROCS)
+                               rebuild_procs=REBUILD_PROCS,
+                               cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 256)))
     raise ConfigError(f"KENNISBANK_SEARCH_BACKEND must be 'whoosh' or 'postgres', not {name!r}")
 
 

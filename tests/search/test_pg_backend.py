@@ -20,11 +20,13 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kennisbank import hookimpl
+from kennisbank.auth.policy import Visibility
 from kennisbank.config import ConfigError
 from kennisbank.content.service import commit, delete_item, save_item
 from kennisbank.extensions import db
 from kennisbank.models import IndexTask, Item
 from kennisbank.search import outbox
+from kennisbank.search.backend import SearchQuery
 from kennisbank.search.pg_document import MAX_VECTOR_BYTES
 from kennisbank.search.pg_tables import SearchDocument, SearchWord
 from kennisbank.search.service import current_search
@@ -257,3 +259,40 @@ def test_the_backend_must_match_the_database(tmp_path: Path) -> None:
             tmp_path / "kb.sqlite"))
     with pytest.raises(ConfigError, match="'whoosh' or 'postgres'"):
         make_app(tmp_path, SEARCH_BACKEND="elastic")
+
+
+def test_results_are_reused_until_any_server_changes_the_index(tmp_path: Path) -> None:
+    url = fresh_database(template=True)
+    first = make_app(tmp_path / "first", DATABASE_URL=url, SEARCH_BACKEND="postgres")
+    second = make_app(tmp_path / "second", DATABASE_URL=url, SEARCH_BACKEND="postgres")
+    item_id = add(first, translations=texts(nl=("Deelauto's", "Deelauto's in de wijk.")))
+    searches: list[str] = []
+    with first.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute",
+                        lambda *args: searches.append(args[2]) if "WITH base" in args[2] else None)
+    client = first.test_client()
+    found = find(client, "deelauto")
+    assert ids(found) == [item_id] and len(searches) == 1
+    assert find(client, "deelauto") == found and len(searches) == 1
+    with first.app_context():
+        backend = current_search().backend
+        query = SearchQuery(visibility=Visibility(), text="deelauto")
+        backend.search(query).hits[0].found_in.append("brochure.pdf")
+        assert backend.search(query).hits[0].found_in == []
+    before = len(searches)
+    other = add(second, translations=texts(nl=("Meer deelauto's", "Ook deelauto's.")))
+    assert sorted(ids(find(client, "deelauto"))) == sorted([item_id, other])
+    assert len(searches) == before + 1
+
+
+def test_the_cache_can_be_switched_off(tmp_path: Path) -> None:
+    app = make_app(tmp_path, DATABASE_URL=fresh_database(template=True),
+                   SEARCH_BACKEND="postgres", SEARCH_CACHE_SIZE=0)
+    add(app, translations=texts(nl=("Buurtbus", "De buurtbus rijdt.")))
+    searches: list[str] = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute",
+                        lambda *args: searches.append(args[2]) if "WITH base" in args[2] else None)
+    client = app.test_client()
+    assert find(client, "buurtbus")["total"] == find(client, "buurtbus")["total"] == 1
+    assert len(searches) == 2

@@ -2,7 +2,8 @@
 
 On PostgreSQL ``pg_trgm`` is created first (a trusted extension, so the
 database's owner may); the GIN indexes serve the text search, the facet
-filters and the word look-up of "did you mean". On SQLite the tables are
+filters and the word look-up of "did you mean"; the sequence
+``search_generation`` counts changes for the result caches. On SQLite the tables are
 created with plain types and stay empty (the Whoosh backend is used there).
 
 Revision ID: 0002
@@ -30,6 +31,7 @@ DOCUMENT = postgresql.JSONB().with_variant(sa.JSON(), "sqlite")
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE SEQUENCE IF NOT EXISTS search_generation")
     op.create_table(
         "search_documents",
         sa.Column("item_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -80,3 +82,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_search_documents_start_day")
         batch_op.drop_index("ix_search_documents_facets", postgresql_using="gin")
     op.drop_table("search_documents")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP SEQUENCE IF EXISTS search_generation")
