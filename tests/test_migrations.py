@@ -183,3 +183,16 @@ def test_revision_numbers_follow_the_files() -> None:
     revisions = revisions_in_order()
     assert revisions == [f"{n:04d}" for n in range(1, len(revisions) + 1)]
     assert schema.next_revision_id() == f"{len(revisions) + 1:04d}"
+
+
+def test_init_creates_the_schema_where_start_up_may_not(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = unmigrated_app(tmp_path, database_url)
+    assert table_names(app) == set()
+    result = Runner(app).invoke("init")
+    assert result.exit_code == 0, result.output
+    assert f"Database schema: empty -> {revisions_in_order()[-1]}" in result.output
+    assert {"items", "search_documents", "rate_limit_hits"} <= table_names(app)
+    again = Runner(app).invoke("init")
+    assert again.exit_code == 0 and "Database schema" not in again.output
