@@ -296,3 +296,23 @@ def test_the_cache_can_be_switched_off(tmp_path: Path) -> None:
     client = app.test_client()
     assert find(client, "buurtbus")["total"] == find(client, "buurtbus")["total"] == 1
     assert len(searches) == 2
+
+
+NASTY = ["O'Brien", "\\", "back\\slash's", "a:b", "nl:fiets", "kw:'x'", "& | ! <-> ( )",
+         "'''", '"\'"', "-'", "fiets & !fiets", "a" * 2000, "\u0000fiets", "日本語",
+         "fiets:*", "fiets:A", "(fiets", "OR OR -", "'-'"]
+
+
+def test_no_query_text_breaks_the_tsquery(tmp_path: Path, pg_app: Flask) -> None:
+    """Quotes, backslashes and tsquery operators are words or punctuation to
+    both backends alike: never an error, and the same answers."""
+    whoosh_app = exchange_app(tmp_path / "whoosh", SEARCH_BACKEND="whoosh")
+    entry = {"tags": ["O'Brien", "a:b", "back\\slash"],
+             "translations": texts(nl=("Fietsen van O'Brien", "Over fietsen: a:b en back\\slash."))}
+    assert add(whoosh_app, **entry) == add(pg_app, **entry)
+    whoosh, postgres = whoosh_app.test_client(), pg_app.test_client()
+    for text in NASTY:
+        found = postgres.get("/api/v1/search", query_string={"q": text})
+        assert found.status_code == 200, (text, found.get_data(as_text=True))
+        assert ids(found.get_json()) == ids(find(whoosh, text)), text
+    assert ids(find(postgres, "O'Brien")) == [1]
