@@ -20,6 +20,8 @@ from ..models import Item
 SORTS = ("relevance", "newest", "title")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+#: Results beyond this position are never paged to (deep pages cost every backend).
+MAX_RESULT_WINDOW = 10_000
 
 
 class SearchUnavailable(Exception):

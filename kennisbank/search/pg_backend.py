@@ -60,7 +60,15 @@ from ..content.registry import Registry
 from ..extensions import db
 from ..models import Item
 from . import pg_cache
-from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
+from .backend import (
+    MAX_RESULT_WINDOW,
+    Hit,
+    ProgressFn,
+    SearchBackend,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 from .highlight import MAX_FRAGMENTS, fragments, matching_spans
 from .parallel import run_parts
 from .pg_document import (
@@ -75,7 +83,6 @@ from .pg_document import (
 from .pg_tables import SearchDocument, SearchWord
 from .schema import text_names
 from .suggest import suggest_query
-from .whoosh_backend import MAX_RESULT_WINDOW
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "kennisbank.search.pending"

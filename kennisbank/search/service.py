@@ -33,6 +33,7 @@ from . import outbox
 from .backend import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
+    MAX_RESULT_WINDOW,
     SORTS,
     SearchBackend,
     SearchQuery,
@@ -41,7 +42,7 @@ from .backend import (
 )
 from .facets import all_facets, facet_entries, facet_title
 from .found_in import mark_found_in
-from .whoosh_backend import MAX_RESULT_WINDOW, REBUILD_PROCS, WhooshBackend
+from .whoosh_backend import REBUILD_PROCS, WhooshBackend
 
 MAX_QUERY_LENGTH = 1000
 MAX_FILTER_VALUES = 50

@@ -33,7 +33,15 @@ from ..auth.policy import Visibility
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
-from .backend import Hit, ProgressFn, SearchBackend, SearchQuery, SearchResult, SearchUnavailable
+from .backend import (
+    MAX_RESULT_WINDOW,
+    Hit,
+    ProgressFn,
+    SearchBackend,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 from .doctable import DocTable, SegmentTable, Vocabulary, build_segment
 from .highlight import MAX_FRAGMENTS, fragments
 from .locking import write_lock
@@ -49,7 +57,6 @@ LOCK_TIMEOUT = 10.0
 WHOOSH_LOCK_TIMEOUT = 5.0
 REBUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 RELATED_TERMS = 12
-MAX_RESULT_WINDOW = 10_000
 
 
 def positive_terms(query: Query) -> list[tuple[str, str]]:
