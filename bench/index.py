@@ -27,10 +27,17 @@ SECRET_KEY = "bench"
 
 
 def app_config(instance: Path, database_url: str | None, backend: str,
-               engine_options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """PostgreSQL is migrated once (:func:`migrate`), SQLite by the app itself."""
+               engine_options: dict[str, Any] | None = None,
+               cache: bool = False) -> dict[str, Any]:
+    """PostgreSQL is migrated once (:func:`migrate`), SQLite by the app itself.
+
+    The PostgreSQL backend keeps recent results per process (``SEARCH_CACHE_SIZE``);
+    the main figures are measured without it (``cache=False``), so every query
+    is computed, and once with it, labelled."""
     config: dict[str, Any] = {"INSTANCE": str(instance), "SECRET_KEY": SECRET_KEY,
                               "SEARCH_BACKEND": backend}
+    if not cache:
+        config["SEARCH_CACHE_SIZE"] = 0
     if database_url:
         config["DATABASE_URL"] = database_url
         config["AUTO_MIGRATE"] = False
@@ -43,6 +50,8 @@ def server_env(config: dict[str, Any]) -> dict[str, str]:
     """The same app for gunicorn, as ``KENNISBANK_*`` environment variables."""
     env = {"KENNISBANK_INSTANCE": config["INSTANCE"], "KENNISBANK_SECRET_KEY": SECRET_KEY,
            "KENNISBANK_SEARCH_BACKEND": config["SEARCH_BACKEND"]}
+    if "SEARCH_CACHE_SIZE" in config:
+        env["KENNISBANK_SEARCH_CACHE_SIZE"] = str(config["SEARCH_CACHE_SIZE"])
     if config.get("DATABASE_URL"):
         env["KENNISBANK_DATABASE_URL"] = config["DATABASE_URL"]
         env["KENNISBANK_AUTO_MIGRATE"] = "false"

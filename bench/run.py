@@ -52,6 +52,8 @@ from bench.single import Target, api_target, fts_target, run_single  # noqa: E40
 
 APP_BACKENDS = ("whoosh", "postgres")
 BASELINE = "fts5"
+#: The PostgreSQL backend with its per-process result cache on (default size).
+CACHED = "postgres[cache]"
 
 
 class Record:
@@ -160,13 +162,19 @@ def run_size(size: int, args: argparse.Namespace, cluster: BenchCluster | None,
                                 {"connect_args": {"options": f"-c {setting}={value}"}})
             targets.append(api_target(variant, make_app(config), cluster.cpu_seconds
                                       if cluster else None))
+        if args.cache_variant:
+            cached = app_config(folder / "instance-postgres-cache", url, "postgres", cache=True)
+            targets.append(api_target(CACHED, make_app(cached), cluster.cpu_seconds
+                                      if cluster else None))
     if BASELINE in args.backends:
         con = connect(fts_path)
         targets.append(fts_target(con))
         servers.append(Server(BASELINE, "bench.fts_app:app", {"BENCH_FTS_DB": str(fts_path)}))
     load = load_average()
     single = _timed(f"N={size}: single client", lambda: run_single(targets, params))
+    counted = params[WARMUP:]
     result["single"] = {"load_average_at_start": load, "queries": args.queries,
+                        "distinct_queries": len({json.dumps(p, sort_keys=True) for p in counted}),
                         "backends": single, "p95_ratio": _ratios(single, "p95_ms"),
                         "cpu_p95_ratio": _ratios(single, "cpu_p95_ms")}
     save()
@@ -180,6 +188,15 @@ def run_size(size: int, args: argparse.Namespace, cluster: BenchCluster | None,
             servers, args.workers, url_paths(params), clients=args.concurrency,
             threads=args.wrk_threads, seconds=args.duration, warmup=args.warmup,
             report=lambda found: (runs.append(found), save())))
+        if "postgres" in apps and args.cache_variant:
+            best = max((r for r in runs if r["backend"] == "postgres"),
+                       key=lambda r: r["requests_per_second"])["workers"]
+            cached = app_config(folder / "instance-postgres-cache", url, "postgres", cache=True)
+            server = Server(CACHED, "kennisbank:create_app()", server_env(cached),
+                            cluster.cpu_seconds if cluster else None)
+            run_concurrent([server], [best], url_paths(params), clients=args.concurrency,
+                           threads=args.wrk_threads, seconds=args.duration, warmup=args.warmup,
+                           report=lambda found: (runs.append(found), save()))
     for app in apps.values():
         with app.app_context():
             from kennisbank.extensions import db
@@ -199,6 +216,17 @@ def versions(cluster: BenchCluster | None) -> dict[str, str]:
     if cluster:
         found["postgresql"] = cluster.version
     return found
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured; gunicorn's workers import the tree afresh, so a change to
+    the working tree during a run would show as ``dirty`` here at the start only."""
+    root = Path(__file__).resolve().parent.parent
+    commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "kennisbank"],
+                             capture_output=True, text=True).stdout.strip()
+    return {"commit": commit or "unknown", "kennisbank_changed": bool(changed)}
 
 
 def main() -> None:
@@ -222,6 +250,8 @@ def main() -> None:
     parser.add_argument("--pg-compare", type=_setting, nargs="*", default=[("jit", "on")],
                         metavar="NAME=VALUE",
                         help="also measure the PostgreSQL backend with these session settings")
+    parser.add_argument("--no-cache-variant", dest="cache_variant", action="store_false",
+                        help="leave out the extra PostgreSQL figures with the result cache on")
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "kennisbank-bench",
                         help="folder of the generated JSONL files")
@@ -243,7 +273,7 @@ def main() -> None:
         entry: dict[str, Any] = {
             "bench": 2, "command": " ".join(["python", *sys.argv]),
             "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(),
-            "versions": versions(cluster), "storage": args.storage,
+            "versions": versions(cluster), "code": code_version(), "storage": args.storage,
             "postgresql_settings": settings if cluster else None, "sizes": []}
         record = Record(args.out, entry)
         for size in args.sizes:
