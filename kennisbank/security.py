@@ -36,6 +36,7 @@ put all visitors in one throttle bucket and hide HTTPS: ``TRUSTED_PROXIES``
 from __future__ import annotations
 
 import hmac
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -43,11 +44,16 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import RateLimitItem, parse
+from limits.strategies import RateLimiter
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .ratelimit import default_storage_uri, storage_options
 
 LIMITER_KEY = "kennisbank.limiter"
+TOKEN_SCOPE = "api-token-address"
+TOKEN_FAILED_FLAG = "token_failed"
 #: Set by a view on ``g`` when a password check failed; the throttle counts those only.
 FAILED_FLAG = "auth_failed"
 
@@ -72,6 +78,7 @@ SETTINGS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=14),
     "LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
     "LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
+    "TOKEN_LIMIT_ADDRESS": "30 per 15 minutes",
     # None: chosen by the database (kennisbank.ratelimit.default_storage_uri).
     "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_STRATEGY": "moving-window",
@@ -105,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     if not app.config["RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app.config["DATABASE_URL"])
+    app.before_request(_refuse_throttled_tokens)
     limiter = Limiter(key_func=get_remote_address, storage_options=storage_options(app))
     limiter.init_app(app)
     app.extensions[LIMITER_KEY] = limiter
@@ -156,6 +164,34 @@ def _account_key() -> str:
 
 def _address_key() -> str:
     return "address:" + get_remote_address()
+
+
+def _token_limit() -> tuple[RateLimiter, RateLimitItem, tuple[str, ...]]:
+    limiter: Limiter = current_app.extensions[LIMITER_KEY]
+    item = parse(str(current_app.config["TOKEN_LIMIT_ADDRESS"]))
+    return limiter.limiter, item, (str(current_app.config["RATELIMIT_KEY_PREFIX"]),
+                                   TOKEN_SCOPE, get_remote_address())
+
+
+def token_failed() -> None:
+    """Count a request with an unknown, revoked or expired API token against
+    its address. Tokens are far too long to guess, but a refusal keeps a
+    caller from trying (and from filling the logs), as for passwords."""
+    if g.get(TOKEN_FAILED_FLAG):
+        return  # the token may be read twice in one request (API writer, flask-login)
+    g.setdefault(TOKEN_FAILED_FLAG, True)
+    strategy, item, identifiers = _token_limit()
+    strategy.hit(item, *identifiers)
+
+
+def _refuse_throttled_tokens() -> None:
+    """An address over its budget of failed tokens gets 429 for any token it sends."""
+    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return
+    strategy, item, identifiers = _token_limit()
+    if not strategy.test(item, *identifiers):
+        reset = strategy.get_window_stats(item, *identifiers).reset_time
+        raise TooManyRequests(retry_after=max(1, int(reset - time.time())))
 
 
 def throttle_failures(app: Flask, *endpoints: str) -> None:

@@ -324,6 +324,11 @@ def document(lang: str) -> dict[str, Any]:
         part = describe(registry, lang)
         paths.update(part.get("paths", {}))
         schemas.update(part.get("schemas", {}))
+    for operations in paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                # Any request carrying a bearer token may meet the token throttle.
+                operation["responses"].setdefault("429", _error(429))
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

@@ -28,6 +28,7 @@ ERROR_STATUSES = {
     413: "The body is too large.",
     415: "The body's content type is not accepted here.",
     422: "Not valid: messages per field in errors.",
+    429: "Too many unknown or revoked tokens from this address: wait Retry-After seconds.",
     503: "Search is temporarily unavailable; try again shortly.",
 }
 

@@ -6,6 +6,7 @@ from flask import Flask, Request
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..security import token_failed
 from .tokens import user_for_token
 
 
@@ -28,7 +29,10 @@ def load_user_from_token(request: Request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return user_for_token(token.strip())
+    user = user_for_token(token.strip())
+    if user is None:
+        token_failed()
+    return user
 
 
 def init_app(app: Flask) -> None:
