@@ -288,7 +288,7 @@ class PostgresBackend:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
         with self._reading() as connection:
             return self.cache.get_or_compute(
-                ("search", query_key(query)), pg_cache.generation(connection),
+                ("search", query_key(query)), lambda: pg_cache.generation(connection),
                 lambda: self._search(connection, query, wanted))
 
     def _search(self, connection: Connection, query: SearchQuery,
@@ -327,7 +327,8 @@ class PostgresBackend:
                 limit: int) -> list[Hit]:
         with self._reading() as connection:
             return self.cache.get_or_compute(
-                ("related", item_id, visibility, lang, limit), pg_cache.generation(connection),
+                ("related", item_id, visibility, lang, limit),
+                lambda: pg_cache.generation(connection),
                 lambda: related_hits(connection, item_id, visibility, lang, limit))
 
     def suggest(self, text: str) -> str | None:

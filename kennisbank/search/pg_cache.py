@@ -63,9 +63,13 @@ class ResultCache:
         self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key: Hashable, current: int, compute: Callable[[], T]) -> T:
+    def get_or_compute(self, key: Hashable, generation_now: Callable[[], int],
+                       compute: Callable[[], T]) -> T:
+        """The stored result for ``key`` if it is of the current generation, else
+        ``compute()`` (stored). Without a cache, the generation is not even read."""
         if self.size <= 0:
             return compute()
+        current = generation_now()
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == current:
