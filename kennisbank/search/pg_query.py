@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, aggregate_order_by, array
 
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
@@ -158,13 +158,14 @@ def _page(query: SearchQuery, base: Any, sort: str, every: Any) -> Any:
 
 
 def extra_words(wanted: TextQuery) -> Any:
-    """The query's stems (as ``lang:stem``) that the row's extra text holds."""
+    """The query's stems (as ``lang:stem``) that this row's extra text holds: one
+    ``@@`` test per stem on the row's own ``extra`` vector (a query has at most a
+    few dozen stems), so nothing but the shown rows is read."""
     stems = [f"{lang}:{stem}" for lang, found in wanted.terms.items() for stem in found]
-    return func.array(
-        select(func.unnest(cast(stems, ARRAY(Text))))
-        .intersect(select(func.unnest(func.tsvector_to_array(docs.c.extra))))
-        .scalar_subquery()
-    ) if stems else literal(None)
+    if not stems:
+        return literal(None)
+    tests = [case((docs.c.extra.bool_op("@@")(as_tsquery(quote(stem))), stem)) for stem in stems]
+    return func.array_remove(array(tests), null())
 
 
 def related_hits(connection: Connection, item_id: int, visibility: Visibility, lang: str,

@@ -316,3 +316,17 @@ def test_no_query_text_breaks_the_tsquery(tmp_path: Path, pg_app: Flask) -> None
         assert found.status_code == 200, (text, found.get_data(as_text=True))
         assert ids(found.get_json()) == ids(find(whoosh, text)), text
     assert ids(find(postgres, "O'Brien")) == [1]
+
+
+def test_only_a_hits_own_extra_text_counts_as_found_in_it(pg_app: Flask) -> None:
+    visit = add(pg_app, type="school_visit", sector="education",
+                fields={"visit_level": "mbo", "visit_subjects": ["art"]},
+                translations=texts(nl=("Bezoek", "Een schoolbezoek.")))
+    practice = add(pg_app, translations=texts(nl=("Erasmusplus", "Over Erasmusplus.")))
+    with pg_app.app_context():
+        found = current_search().backend.search(
+            SearchQuery(visibility=Visibility(), text="erasmusplus"))
+    extra = {hit.id: hit.extra_words for hit in found.hits}
+    assert set(extra) == {visit, practice}
+    assert extra[practice] == {}
+    assert extra[visit]["nl"] == frozenset({"erasmusplus"})
