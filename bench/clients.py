@@ -22,7 +22,6 @@ import json
 import os
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.measure import load_average, tree_cpu_seconds
+from tests.pg import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_TEMPLATE = Path(__file__).with_name("wrk_urls.lua")
@@ -52,12 +52,6 @@ class Server:
     app: str
     env: dict[str, str]
     extra_cpu: Callable[[], float] | None = None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _children_cpu() -> float:
@@ -80,7 +74,7 @@ def write_script(paths: list[str], folder: Path) -> Path:
 @contextmanager
 def serving(server: Server, workers: int, folder: Path, probe: str) -> Iterator[tuple[str, int]]:
     """gunicorn with ``workers`` sync workers; yields (base URL, master pid)."""
-    port = _free_port()
+    port = free_port()
     log = (folder / f"gunicorn-{server.name}-{workers}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",

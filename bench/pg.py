@@ -16,18 +16,14 @@ these settings do not change the search figures.
 
 from __future__ import annotations
 
-import os
-import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from bench.measure import tree_cpu_seconds
-
-SERVICE_USER = "kbtest"
+from tests.pg import find_bindir, free_port, service_user
 
 #: Memory for a 24 GB / 2-core machine shared with the app, the load
 #: generator and other jobs; durability off for loading (see the module doc).
@@ -53,31 +49,6 @@ SETTINGS: dict[str, str] = {
 }
 
 
-def find_bindir() -> Path | None:
-    """The newest installed server's bin folder."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                   key=lambda path: int(path.parent.parent.name)
-                   if path.parent.parent.name.isdigit() else 0)
-    return found[-1].parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _service_user() -> str | None:
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
-                        "/usr/sbin/nologin", SERVICE_USER], check=True, capture_output=True)
-    return SERVICE_USER
-
-
 class BenchCluster:
     """One initialised, tuned and running cluster; :meth:`stop` removes it."""
 
@@ -88,10 +59,10 @@ class BenchCluster:
                                "run `make system-deps` or `apt-get install postgresql`")
         self.bindir = found
         self.settings = dict(settings)
-        self.user = _service_user()
+        self.user = service_user()
         self.root = Path(tempfile.mkdtemp(prefix="kennisbank-bench-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if self.user is not None:
             shutil.chown(self.root, self.user)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",

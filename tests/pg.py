@@ -58,13 +58,13 @@ def find_bindir() -> Path | None:
     return found[-1].parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _service_user() -> str | None:
+def service_user() -> str | None:
     """``None`` when already unprivileged; as root, the ``kbtest`` system user."""
     if os.geteuid() != 0:
         return None
@@ -81,10 +81,10 @@ class Cluster:
 
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
-        self.user = _service_user()
+        self.user = service_user()
         self.root = Path(tempfile.mkdtemp(prefix="kennisbank-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._names = itertools.count(1)
         if self.user is not None:
             shutil.chown(self.root, self.user)
