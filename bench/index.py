@@ -28,16 +28,19 @@ SECRET_KEY = "bench"
 
 def app_config(instance: Path, database_url: str | None, backend: str,
                engine_options: dict[str, Any] | None = None,
-               cache: bool = False) -> dict[str, Any]:
+               cache: bool = False, exact: bool = False) -> dict[str, Any]:
     """PostgreSQL is migrated once (:func:`migrate`), SQLite by the app itself.
 
     The PostgreSQL backend keeps recent results per process (``SEARCH_CACHE_SIZE``);
     the main figures are measured without it (``cache=False``), so every query
-    is computed, and once with it, labelled."""
+    is computed, and once with it, labelled. It samples result sets above
+    ``SEARCH_EXACT_LIMIT`` (the default); ``exact`` measures it without."""
     config: dict[str, Any] = {"INSTANCE": str(instance), "SECRET_KEY": SECRET_KEY,
                               "SEARCH_BACKEND": backend}
     if not cache:
         config["SEARCH_CACHE_SIZE"] = 0
+    if exact:
+        config["SEARCH_EXACT_LIMIT"] = 0
     if database_url:
         config["DATABASE_URL"] = database_url
         config["AUTO_MIGRATE"] = False
@@ -50,8 +53,9 @@ def server_env(config: dict[str, Any]) -> dict[str, str]:
     """The same app for gunicorn, as ``KENNISBANK_*`` environment variables."""
     env = {"KENNISBANK_INSTANCE": config["INSTANCE"], "KENNISBANK_SECRET_KEY": SECRET_KEY,
            "KENNISBANK_SEARCH_BACKEND": config["SEARCH_BACKEND"]}
-    if "SEARCH_CACHE_SIZE" in config:
-        env["KENNISBANK_SEARCH_CACHE_SIZE"] = str(config["SEARCH_CACHE_SIZE"])
+    for name in ("SEARCH_CACHE_SIZE", "SEARCH_EXACT_LIMIT"):
+        if name in config:
+            env[f"KENNISBANK_{name}"] = str(config[name])
     if config.get("DATABASE_URL"):
         env["KENNISBANK_DATABASE_URL"] = config["DATABASE_URL"]
         env["KENNISBANK_AUTO_MIGRATE"] = "false"
@@ -65,8 +69,8 @@ def make_app(config: dict[str, Any]) -> Any:
 
 
 def migrate(config: dict[str, Any]) -> None:
-    """Bring an empty PostgreSQL database to head with the migrations
-    (``kennisbank db upgrade``, the deployment step)."""
+    """Bring a PostgreSQL database, empty or kept from an earlier run, to head
+    with the migrations (``kennisbank db upgrade``, the deployment step)."""
     from kennisbank import schema
     from kennisbank.extensions import db
 

@@ -74,6 +74,23 @@ class BenchCluster:
             conf.write("\n# kennisbank benchmark\n" + "\n".join(lines) + "\n")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "start")
 
+    @classmethod
+    def attach(cls, root: Path) -> BenchCluster:
+        """The running cluster that ``bench/run.py --keep`` left in ``root``."""
+        cluster = cls.__new__(cls)
+        cluster.root, cluster.data = root, root / "data"
+        cluster.bindir = find_bindir() or Path("/usr/lib/postgresql/bin")
+        cluster.user = service_user()
+        conf = (cluster.data / "postgresql.conf").read_text(encoding="utf-8")
+        found: dict[str, str] = {}
+        for line in conf.splitlines():
+            name, equals, value = line.partition("=")
+            if equals and not line.lstrip().startswith("#"):
+                found[name.strip()] = value.split("#")[0].strip().strip("'")
+        cluster.port = int(found["port"])
+        cluster.settings = {name: found[name] for name in SETTINGS if name in found}
+        return cluster
+
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bindir / program), *args]
         if self.user is not None:

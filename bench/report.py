@@ -16,6 +16,8 @@ def _row(cells: list[Any]) -> str:
 
 
 def loading(size: dict[str, Any]) -> list[str]:
+    if "reused" in size:
+        return [f"Not loaded or reindexed: {size['reused']}"]
     load = size.get("load", {})
     lines = [f"Load: {load.get('items')} items, {load.get('translations')} translations in "
              f"{load.get('seconds')} s ({load.get('items_per_second')} items/s; COPY "

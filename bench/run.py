@@ -16,6 +16,11 @@ Whoosh is left out above ``--whoosh-max-size`` (its reindex runs at about
 180 items/s on two cores: a million items would take 1.5 hours of CPU); the
 record says so. Results are appended to ``--out`` as they come.
 
+``--keep`` leaves the cluster running and the work folder in place;
+``--reuse FOLDER`` measures them again (steps 3 and 4 only, after migrating
+the database to head), e.g. after a change to the search code that needs no
+reindex.
+
 Usage::
 
     python bench/run.py --backends whoosh postgres fts5 --sizes 100000 1000000 \\
@@ -54,6 +59,8 @@ APP_BACKENDS = ("whoosh", "postgres")
 BASELINE = "fts5"
 #: The PostgreSQL backend with its per-process result cache on (default size).
 CACHED = "postgres[cache]"
+#: The PostgreSQL backend counting and ranking every match (``SEARCH_EXACT_LIMIT=0``).
+EXACT = "postgres[exact]"
 
 
 class Record:
@@ -118,27 +125,36 @@ def run_size(size: int, args: argparse.Namespace, cluster: BenchCluster | None,
 
     database = url = None
     load = load_average()
+    reused = args.reuse is not None
     if args.storage == "postgres":
         assert cluster is not None
-        database = cluster.create_database(f"bench_{size}")
+        database = f"bench_{size}" if reused else cluster.create_database(f"bench_{size}")
         url = cluster.url(database)
         migrate(app_config(folder / "instance-schema", url, "whoosh"))
-        result["load"] = _timed(f"N={size}: load", lambda: load_postgres(cluster, database, path))
+        if not reused:
+            result["load"] = _timed(f"N={size}: load",
+                                    lambda: load_postgres(cluster, database, path))
     configs = {name: app_config(folder / f"instance-{name}", url, name) for name in wanted}
     apps = {name: make_app(config) for name, config in configs.items()}
-    if args.storage == "sqlite":
+    if args.storage == "sqlite" and not reused:
         result["load"] = _timed(f"N={size}: load", lambda: load_sqlite(apps["whoosh"], path))
-    result["load"]["load_average_at_start"] = load
+    if reused:
+        result["reused"] = (f"measured on the database and index kept in {args.reuse} by an "
+                            "earlier run: no loading or reindex figures; migrated to head first")
+    else:
+        result["load"]["load_average_at_start"] = load
     save()
 
     backends: dict[str, dict[str, Any]] = {}
     result["backends"] = backends
     for name in sorted(apps, key=lambda n: n != "postgres"):
-        backends[name] = {"reindex": _timed(f"N={size}: reindex {name}",
-                                            lambda n=name: reindex(apps[n], cluster, database))}
+        backends[name] = {} if reused else {"reindex": _timed(
+            f"N={size}: reindex {name}", lambda n=name: reindex(apps[n], cluster, database))}
         save()
     fts_path = folder / "fts.sqlite"
-    if BASELINE in args.backends:
+    if BASELINE in args.backends and reused:
+        backends[BASELINE] = {}
+    elif BASELINE in args.backends:
         load = load_average()
         started = time.perf_counter()
         count = _timed(f"N={size}: build fts5", lambda: build_fts(fts_path, read_items(path)))
@@ -165,6 +181,10 @@ def run_size(size: int, args: argparse.Namespace, cluster: BenchCluster | None,
         if args.cache_variant:
             cached = app_config(folder / "instance-postgres-cache", url, "postgres", cache=True)
             targets.append(api_target(CACHED, make_app(cached), cluster.cpu_seconds
+                                      if cluster else None))
+        if args.exact_variant:
+            exact = app_config(folder / "instance-postgres-exact", url, "postgres", exact=True)
+            targets.append(api_target(EXACT, make_app(exact), cluster.cpu_seconds
                                       if cluster else None))
     if BASELINE in args.backends:
         con = connect(fts_path)
@@ -257,6 +277,12 @@ def main() -> None:
                         help="folder of the generated JSONL files")
     parser.add_argument("--keep", action="store_true",
                         help="leave the cluster and the work folder for inspection")
+    parser.add_argument("--no-exact-variant", dest="exact_variant", action="store_false",
+                        help="leave out the single-client figures of the PostgreSQL backend "
+                             "without sampling (SEARCH_EXACT_LIMIT=0)")
+    parser.add_argument("--reuse", type=Path, metavar="FOLDER",
+                        help="measure the databases and indexes that --keep left in FOLDER "
+                             "(its cluster still running) instead of loading and reindexing")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.storage == "sqlite" and "postgres" in args.backends:
@@ -266,10 +292,14 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     settings = {**SETTINGS, **dict(args.pg_set)}
     cluster = None
-    folder = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    folder = args.reuse or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
-        if args.storage == "postgres":
+        if args.storage == "postgres" and args.reuse:
+            cluster = BenchCluster.attach(Path((folder / "cluster").read_text().strip()))
+            settings = cluster.settings
+        elif args.storage == "postgres":
             cluster = BenchCluster(settings)
+            (folder / "cluster").write_text(str(cluster.root))
         entry: dict[str, Any] = {
             "bench": 2, "command": " ".join(["python", *sys.argv]),
             "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(),
@@ -282,7 +312,7 @@ def main() -> None:
             run_size(size, args, cluster, folder / str(size), result, record.save)
             record.save()
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             _log(f"kept: work folder {folder}" +
                  (f", cluster {cluster.url()} in {cluster.root}" if cluster else ""))
         else:

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_DATABASE_URL": None,
     # Recent results kept per process by the PostgreSQL search backend (0: none).
     "SEARCH_CACHE_SIZE": 256,
+    # Matches the PostgreSQL search backend counts and ranks exactly; a larger
+    # result set is estimated from a sample (0: always exact, however slow).
+    "SEARCH_EXACT_LIMIT": 10_000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

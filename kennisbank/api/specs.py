@@ -180,6 +180,7 @@ def response_schemas(registry: Registry) -> dict[str, Any]:
             "facets": {"type": "object", "additionalProperties": array(facet_value),
                        "propertyNames": {"enum": list(all_facets(registry))}},
             "suggestion": OPTIONAL_STRING,
+            "estimated": BOOLEAN,
         }),
         "Related": obj({"results": array(_ref("SearchResult"))}),
         "Revisions": _revisions(),

@@ -93,11 +93,17 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """A page of hits, the total, facet counts ``{facet: [(value, count)]}``."""
+    """A page of hits, the total, facet counts ``{facet: [(value, count)]}``.
+
+    ``estimated``: the total and the counts were estimated from a sample of a
+    very large result set (and its page ranked within the sample), which a
+    backend may do to answer in time; see ``SEARCH_EXACT_LIMIT``.
+    """
 
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    estimated: bool = False
 
 
 @dataclass

@@ -25,6 +25,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from math import ceil
 from typing import Any
 
 from sqlalchemy import (
@@ -65,12 +66,15 @@ from .pg_document import (
     text_query,
 )
 from .pg_query import (
+    SAMPLE_BUCKETS,
     PostgresWords,
+    Sample,
     as_tsquery,
     docs,
     extra_words,
     highlight,
     make_hit,
+    probe_statement,
     query_key,
     related_hits,
     search_statement,
@@ -87,6 +91,8 @@ LOCK_POLL_SECONDS = 0.05
 LOCK_TIMEOUT = 10.0
 REBUILD_BATCH = 200
 WORDS_CHUNK = 5000
+#: Matches counted and ranked exactly; more are sampled (``SEARCH_EXACT_LIMIT``).
+DEFAULT_EXACT_LIMIT = 10_000
 class PostgresBackend:
     """A :class:`~kennisbank.search.backend.SearchBackend` on PostgreSQL."""
 
@@ -95,8 +101,10 @@ class PostgresBackend:
 
     def __init__(self, registry: Registry, *, read_url: str | None = None,
                  engine_options: dict[str, Any] | None = None,
-                 rebuild_procs: int = 1, cache_size: int = pg_cache.DEFAULT_SIZE) -> None:
+                 rebuild_procs: int = 1, cache_size: int = pg_cache.DEFAULT_SIZE,
+                 exact_limit: int = DEFAULT_EXACT_LIMIT) -> None:
         self.registry = registry
+        self.exact_limit = exact_limit
         self.cache = pg_cache.ResultCache(cache_size)
         self.signature = signature(registry)
         self.rebuild_procs = rebuild_procs
@@ -293,15 +301,42 @@ class PostgresBackend:
 
     def _search(self, connection: Connection, query: SearchQuery,
                 wanted: TextQuery | None) -> SearchResult:
-        total, counted, page = connection.execute(search_statement(query, wanted)).one()
+        sample = self._sample(connection, query, wanted)
+        total, counted, page = connection.execute(search_statement(query, wanted, sample)).one()
         hits = self._hits(connection, page or [], query, wanted)
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
         for code, number in counted or []:
             name, _, value = code.partition("=")
-            facets.setdefault(name, []).append((value, int(number)))
+            facets.setdefault(name, []).append((value, Sample.estimate(number, sample.facets)))
         for pairs in facets.values():
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return SearchResult(total=int(total), hits=hits, facets=facets)
+        return SearchResult(total=Sample.estimate(int(total), sample.hits), hits=hits,
+                            facets=facets, estimated=sample.estimated)
+
+    def _sample(self, connection: Connection, query: SearchQuery,
+                wanted: TextQuery | None) -> Sample:
+        """Which buckets to read: all of them, unless the first bucket says that
+        more than ``exact_limit`` rows would be counted (or ranked); then enough
+        buckets to hold about ``exact_limit`` of them.
+
+        A page deeper than half of that doubles the size of the sample until it
+        holds the page twice over. The first ``exact_limit / 2`` hits thus
+        always come from one sample, so paging through them shows each once.
+        """
+        if not self.exact_limit:
+            return Sample()
+        matches, passing = connection.execute(probe_statement(query, wanted)).one()
+
+        def buckets(found: int, deepest: int) -> int | None:
+            size = self.exact_limit
+            while size < 2 * deepest:
+                size *= 2
+            expected = found * SAMPLE_BUCKETS
+            wanted_buckets = ceil(SAMPLE_BUCKETS * size / expected) if expected > size else None
+            return wanted_buckets if wanted_buckets and wanted_buckets < SAMPLE_BUCKETS else None
+
+        return Sample(facets=buckets(matches, 0),
+                      hits=buckets(passing, query.page * query.per_page))
 
     def _hits(self, connection: Any, page: list[list[Any]], query: SearchQuery,
               wanted: TextQuery | None) -> list[Hit]:

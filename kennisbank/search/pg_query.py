@@ -7,7 +7,8 @@ replica; nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +36,8 @@ from .highlight import MAX_FRAGMENTS, fragments, matching_spans
 from .pg_document import RANK_WEIGHTS, TextQuery, facet_code, quote
 from .pg_tables import SearchDocument, SearchWord
 
+#: A facet filter: the facet and the values of which an item needs one.
+Filter = tuple[str, tuple[str, ...]]
 RANK_NORMALIZATION = 1
 RELATED_TERMS = 12
 #: Related items are ranked among at most this many candidates (bounded cost at 1M items).
@@ -43,6 +46,14 @@ RELATED_CANDIDATES = 5000
 docs = SearchDocument.__table__
 words_table = SearchWord.__table__
 RANK_WEIGHTS_SQL = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
+#: Every search row is in one of this many sample buckets, ``item_id % 64``
+#: (an expression index, migration 0004). A result set too large to count
+#: and rank exactly in time is read from the first few buckets only: ids are
+#: handed out in turn, so each bucket holds an even share of every kind of
+#: item, and the index lets PostgreSQL combine the bucket with the text match
+#: before it reads a single row.
+SAMPLE_BUCKETS = 64
+row_bucket = docs.c.item_id.op("%")(literal_column(str(SAMPLE_BUCKETS)))
 
 
 def facet_codes(facet: str, values: Iterable[str]) -> Any:
@@ -79,64 +90,130 @@ class PostgresWords:
             .limit(40)))
 
 
-def search_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
-    """One statement: (total, facet counts, the page as [id, score, display]).
-
-    Per matching row it costs one heap visit (status, facets, sort keys), one
-    ``unnest`` of its facets and, ordered by relevance, one ``ts_rank`` of its
-    vector, computed in the scan itself; only the shown page joins back for
-    the rest (see ``bench/RESULTS.md`` for where the time goes).
-    """
+def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
+    """The conditions of a visible match, before the reader's facet filters."""
     conditions = [query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)]
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(facet_codes(facet, values)) if values else false())
-    tsquery = as_tsquery(wanted.tsquery) if wanted is not None else None
-    if tsquery is not None:
-        conditions.append(docs.c.vector.bool_op("@@")(tsquery))
+    if wanted is not None:
+        conditions.append(docs.c.vector.bool_op("@@")(as_tsquery(wanted.tsquery)))
+    return conditions
+
+
+def probe_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
+    """(matches, matches passing the facet filters) in the first sample bucket:
+    ``1 / SAMPLE_BUCKETS`` of each count, for the cost of reading that bucket."""
     filters = [(facet, values) for facet, values in query.filters.items() if values]
-    flags = [docs.c.facets.overlap(facet_codes(facet, values)).label(f"f{number}")
-             for number, (facet, values) in enumerate(filters)]
+    return select(func.count(), func.count().filter(and_(true(), *_filtered(filters)))
+                  ).where(*matching(query, wanted), row_bucket == 0)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How many sample buckets to read: for the facet counts, and for the
+    total and the ranked page; None reads every row, exactly."""
+
+    facets: int | None = None
+    hits: int | None = None
+
+    @staticmethod
+    def estimate(counted: int, buckets: int | None) -> int:
+        """The whole set's count from the sample's, to two significant digits
+        (the sample cannot tell more: 2,112 counted of a 1/64 sample is
+        "about 140,000", not 135,168)."""
+        if buckets is None:
+            return counted
+        scaled = counted * SAMPLE_BUCKETS / buckets
+        return int(float(f"{scaled:.2g}")) if scaled >= 100 else round(scaled)
+
+    @property
+    def estimated(self) -> bool:
+        return self.facets is not None or self.hits is not None
+
+
+def search_statement(query: SearchQuery, wanted: TextQuery | None,
+                     sample: Sample = Sample()) -> Any:
+    """One statement: (total, facet counts, the page as [id, score, display]).
+
+    Per matching row it costs one heap visit (status, facets, sort keys), and
+    either one ``unnest`` of its facets (for the counts) or, ordered by
+    relevance, one ``ts_rank`` of its vector, computed in the scan itself;
+    only the shown page joins back for the rest (see ``bench/RESULTS.md`` for
+    where the time goes).
+
+    ``sample`` may limit the counting and the ranking to the first few sample
+    buckets (see :data:`SAMPLE_BUCKETS`); a page in another order than
+    relevance still comes from every match, since the newest items or the
+    first by title must not be missed, and the index on that order finds them
+    without reading the rest.
+    """
+    filters = [(facet, values) for facet, values in query.filters.items() if values]
     sort = query.effective_sort
-    if sort == "relevance" and tsquery is None:
+    if sort == "relevance" and wanted is None:
         sort = "newest"
-    keys: list[Any] = [docs.c.start_day]
-    if sort == "relevance":
-        keys.append(func.ts_rank(RANK_WEIGHTS_SQL, docs.c.vector, tsquery, RANK_NORMALIZATION)
-                    .label("score"))
+    counted = _rows(query, wanted, sample.facets, flags=filters).cte("counted")
+    hits = _rows(query, wanted, sample.hits, required=filters, sort=sort).cte("hits")
+    total = select(func.count()).select_from(hits).scalar_subquery()
+    ordered = hits
+    if sample.hits is not None and sort != "relevance":
+        ordered = _rows(query, wanted, None, required=filters, sort=sort).cte("ordered")
+    return select(total, _facet_counts(query, counted, filters), _page(query, ordered, sort))
+
+
+def _filtered(filters: Sequence[Filter]) -> list[Any]:
+    return [docs.c.facets.overlap(facet_codes(facet, values)) for facet, values in filters]
+
+
+def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
+          flags: Sequence[Filter] = (), required: Sequence[Filter] = (),
+          sort: str | None = None) -> Any:
+    """The visible matches in the first ``buckets`` buckets (None: all): their id,
+    and either their facets with one flag per facet filter (``flags``) or the
+    sort key of ``sort``, passing the ``required`` filters."""
+    conditions = [*matching(query, wanted), *_filtered(required)]
+    if buckets is not None:
+        conditions.append(row_bucket < buckets)
+    columns: list[Any] = [docs.c.item_id]
+    if flags:
+        columns += [docs.c.facets, *[flag.label(f"f{number}")
+                                     for number, flag in enumerate(_filtered(flags))]]
+    elif sort is None:
+        columns.append(docs.c.facets)
+    elif sort == "relevance" and wanted is not None:
+        columns.append(func.ts_rank(RANK_WEIGHTS_SQL, docs.c.vector, as_tsquery(wanted.tsquery),
+                                    RANK_NORMALIZATION).label("score"))
     elif sort == "title":
-        keys.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
-                    .label("title"))
-    elif sort != "newest":
-        keys.append(func.coalesce(cast(docs.c.numbers[sort].astext, Float), 0).label("number"))
-    base = select(docs.c.item_id, docs.c.facets, *keys, *flags).where(and_(*conditions)).cte("base")
-    every = and_(true(), *[base.c[f"f{n}"] for n in range(len(filters))])
-
-    total = select(func.count()).select_from(base).where(every).scalar_subquery()
-    return select(total, _facet_counts(query, base, filters, every),
-                  _page(query, base, sort, every))
+        columns.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
+                       .label("title"))
+    elif sort not in ("newest", "relevance"):
+        columns.append(func.coalesce(cast(docs.c.numbers[sort].astext, Float), 0)
+                       .label("number"))
+    if sort is not None:
+        columns.append(docs.c.start_day)
+    return select(*columns).where(and_(*conditions))
 
 
-def _facet_counts(query: SearchQuery, base: Any, filters: list[tuple[str, tuple[str, ...]]],
-                  every: Any) -> Any:
+def _facet_counts(query: SearchQuery, counted: Any,
+                  filters: Sequence[Filter]) -> Any:
     """``[[code, count], ...]`` over the matches; a filtered facet's own values are
     counted without its own filter (so a reader sees what else they could pick)."""
-    values = func.unnest(base.c.facets).table_valued("value").render_derived("facet_values")
+    values = func.unnest(counted.c.facets).table_valued("value").render_derived("facet_values")
     value = values.c.value
-    keep: Any = every
+    keep: Any = and_(true(), *[counted.c[f"f{n}"] for n in range(len(filters))])
     if filters:
         keep = case(*[
             (func.starts_with(value, f"{facet}="),
-             and_(true(), *[base.c[f"f{m}"] for m in range(len(filters)) if m != n]))
+             and_(true(), *[counted.c[f"f{m}"] for m in range(len(filters)) if m != n]))
             for n, (facet, _) in enumerate(filters)
-        ], else_=every)
+        ], else_=keep)
     counts = (select(value.label("value"), func.count().label("n"))
-              .select_from(base).join(values, true()).where(keep).group_by(value).subquery())
+              .select_from(counted).join(values, true()).where(keep).group_by(value).subquery())
     wanted = func.split_part(counts.c.value, "=", 1).in_(list(query.facets) or [""])
     return select(func.json_agg(func.json_build_array(counts.c.value, counts.c.n))
                   ).where(wanted).scalar_subquery()
 
 
-def _page(query: SearchQuery, base: Any, sort: str, every: Any) -> Any:
+def _page(query: SearchQuery, hits: Any, sort: str) -> Any:
     """``[[id, score, display], ...]`` of the shown page, in order."""
     def order(table: Any) -> list[Any]:
         if sort == "relevance":
@@ -149,7 +226,7 @@ def _page(query: SearchQuery, base: Any, sort: str, every: Any) -> Any:
 
     start = (query.page - 1) * query.per_page
     size = max(0, min(query.per_page, MAX_RESULT_WINDOW - start))
-    top = select(base).where(every).order_by(*order(base)).limit(size).offset(start).subquery()
+    top = select(hits).order_by(*order(hits)).limit(size).offset(start).subquery()
     shown = docs.alias("shown")
     score = top.c.score if sort == "relevance" else cast(null(), Float)
     return select(func.json_agg(aggregate_order_by(

@@ -30,7 +30,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, Integer, Sequence, String, Text, event
+from sqlalchemy import (
+    DDL,
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Text,
+    event,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,6 +85,8 @@ class SearchDocument(db.Model):
         Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
         Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
         Index("ix_search_documents_start_day", "start_day"),
+        # The sample bucket (``pg_query.SAMPLE_BUCKETS``); migration 0004.
+        Index("ix_search_documents_sample", text("(item_id % 64)")),
     )
 
 

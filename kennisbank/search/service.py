@@ -104,6 +104,8 @@ class SearchPage:
     facets: dict[str, list[dict[str, Any]]]
     facet_titles: dict[str, str]
     suggestion: str | None
+    #: The total and facet counts are estimates (a very large result set, sampled).
+    estimated: bool = False
 
     @property
     def pages(self) -> int:
@@ -119,6 +121,7 @@ class SearchPage:
             "results": self.results,
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "estimated": self.estimated,
         }
 
 
@@ -292,6 +295,7 @@ class SearchService:
             },
             facet_titles={name: facet_title(registry, name, lang) for name in names},
             suggestion=suggestion,
+            estimated=found.estimated,
         )
 
     def related(self, item: Item, user: Any, lang: str,
@@ -317,7 +321,8 @@ def _make_backend(app: Flask) -> SearchBackend:
         return PostgresBackend(registry, read_url=app.config.get("SEARCH_DATABASE_URL"),
                                engine_options=app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
                                rebuild_procs=REBUILD_PROCS,
-                               cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 256)))
+                               cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 256)),
+                               exact_limit=int(app.config.get("SEARCH_EXACT_LIMIT", 10_000)))
     raise ConfigError(f"KENNISBANK_SEARCH_BACKEND must be 'whoosh' or 'postgres', not {name!r}")
 
 

@@ -28,7 +28,8 @@ def harbour(app):
 def test_response_shape(client, harbour):
     result = find(client, "harbour", lang="en")
     assert set(result) == {"total", "page", "per_page", "sort", "results", "facets",
-                           "suggestion"}
+                           "suggestion", "estimated"}
+    assert result["estimated"] is False
     assert result["total"] == 1 and result["page"] == 1 and result["per_page"] == 20
     entry = result["facets"]["sector"][0]
     assert set(entry) >= {"value", "label", "count"}

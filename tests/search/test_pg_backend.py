@@ -261,15 +261,26 @@ def test_the_backend_must_match_the_database(tmp_path: Path) -> None:
         make_app(tmp_path, SEARCH_BACKEND="elastic")
 
 
+def search_statements(app: Flask) -> list[str]:
+    """The search statements ``app`` sends from now on, as they are sent; only
+    the search statement itself counts facet values (``pg_query._facet_counts``)."""
+    found: list[str] = []
+
+    def record(*args: Any) -> None:
+        if "AS facet_values" in args[2]:
+            found.append(args[2])
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+    return found
+
+
 def test_results_are_reused_until_any_server_changes_the_index(tmp_path: Path) -> None:
     url = fresh_database(template=True)
     first = make_app(tmp_path / "first", DATABASE_URL=url, SEARCH_BACKEND="postgres")
     second = make_app(tmp_path / "second", DATABASE_URL=url, SEARCH_BACKEND="postgres")
     item_id = add(first, translations=texts(nl=("Deelauto's", "Deelauto's in de wijk.")))
-    searches: list[str] = []
-    with first.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute",
-                        lambda *args: searches.append(args[2]) if "WITH base" in args[2] else None)
+    searches = search_statements(first)
     client = first.test_client()
     found = find(client, "deelauto")
     assert ids(found) == [item_id] and len(searches) == 1
@@ -289,10 +300,7 @@ def test_the_cache_can_be_switched_off(tmp_path: Path) -> None:
     app = make_app(tmp_path, DATABASE_URL=fresh_database(template=True),
                    SEARCH_BACKEND="postgres", SEARCH_CACHE_SIZE=0)
     add(app, translations=texts(nl=("Buurtbus", "De buurtbus rijdt.")))
-    searches: list[str] = []
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute",
-                        lambda *args: searches.append(args[2]) if "WITH base" in args[2] else None)
+    searches = search_statements(app)
     client = app.test_client()
     assert find(client, "buurtbus")["total"] == find(client, "buurtbus")["total"] == 1
     assert len(searches) == 2
