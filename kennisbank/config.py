@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_CACHE_SIZE": 256,
     # Matches the PostgreSQL search backend counts and ranks exactly; a larger
     # result set is estimated from a sample (0: always exact, however slow).
-    "SEARCH_EXACT_LIMIT": 10_000,
+    "SEARCH_EXACT_LIMIT": 2_000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -30,6 +30,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,19 @@ def fresh_database(template: bool) -> str:
         name = cluster.create_database(TEMPLATE if template else None)
     _made.append((name, template))
     return cluster.url(name)
+
+
+@contextmanager
+def shared_database() -> Iterator[str]:
+    """The URL of a database at head for several tests (a module's fixture, filled
+    once), dropped after the last of them rather than recycled after each."""
+    cluster = cluster_or_skip()
+    _ensure_template(cluster)
+    name = cluster.create_database(TEMPLATE)
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
 
 
 def _recycle(cluster: Cluster, name: str) -> None:

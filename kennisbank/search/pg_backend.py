@@ -92,7 +92,7 @@ LOCK_TIMEOUT = 10.0
 REBUILD_BATCH = 200
 WORDS_CHUNK = 5000
 #: Matches counted and ranked exactly; more are sampled (``SEARCH_EXACT_LIMIT``).
-DEFAULT_EXACT_LIMIT = 10_000
+DEFAULT_EXACT_LIMIT = 2_000
 class PostgresBackend:
     """A :class:`~kennisbank.search.backend.SearchBackend` on PostgreSQL."""
 

@@ -46,13 +46,13 @@ RELATED_CANDIDATES = 5000
 docs = SearchDocument.__table__
 words_table = SearchWord.__table__
 RANK_WEIGHTS_SQL = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
-#: Every search row is in one of this many sample buckets, ``item_id % 64``
+#: Every search row is in one of this many sample buckets, ``item_id % 256``
 #: (an expression index, migration 0004). A result set too large to count
 #: and rank exactly in time is read from the first few buckets only: ids are
 #: handed out in turn, so each bucket holds an even share of every kind of
 #: item, and the index lets PostgreSQL combine the bucket with the text match
 #: before it reads a single row.
-SAMPLE_BUCKETS = 64
+SAMPLE_BUCKETS = 256
 row_bucket = docs.c.item_id.op("%")(literal_column(str(SAMPLE_BUCKETS)))
 
 
@@ -119,7 +119,7 @@ class Sample:
     @staticmethod
     def estimate(counted: int, buckets: int | None) -> int:
         """The whole set's count from the sample's, to two significant digits
-        (the sample cannot tell more: 2,112 counted of a 1/64 sample is
+        (the sample cannot tell more: 528 counted of a 1/256 sample is
         "about 140,000", not 135,168)."""
         if buckets is None:
             return counted
@@ -151,8 +151,16 @@ def search_statement(query: SearchQuery, wanted: TextQuery | None,
     sort = query.effective_sort
     if sort == "relevance" and wanted is None:
         sort = "newest"
-    counted = _rows(query, wanted, sample.facets, flags=filters).cte("counted")
-    hits = _rows(query, wanted, sample.hits, required=filters, sort=sort).cte("hits")
+    # One scan serves both when the same rows are counted and ranked (no sample,
+    # or the same one): the text match is looked up in the index only once.
+    shared = sample.facets == sample.hits
+    counted = _rows(query, wanted, sample.facets, counting=filters,
+                    sort=sort if shared else None).cte("counted")
+    if shared:
+        hits = select(counted).where(and_(true(), *[counted.c[f"f{n}"]
+                                                    for n in range(len(filters))])).cte("hits")
+    else:
+        hits = _rows(query, wanted, sample.hits, required=filters, sort=sort).cte("hits")
     total = select(func.count()).select_from(hits).scalar_subquery()
     ordered = hits
     if sample.hits is not None and sort != "relevance":
@@ -165,27 +173,25 @@ def _filtered(filters: Sequence[Filter]) -> list[Any]:
 
 
 def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
-          flags: Sequence[Filter] = (), required: Sequence[Filter] = (),
+          counting: Sequence[Filter] | None = None, required: Sequence[Filter] = (),
           sort: str | None = None) -> Any:
-    """The visible matches in the first ``buckets`` buckets (None: all): their id,
-    and either their facets with one flag per facet filter (``flags``) or the
-    sort key of ``sort``, passing the ``required`` filters."""
+    """The visible matches in the first ``buckets`` buckets (None: all) that pass
+    the ``required`` filters: their id; to be counted, their facets and one
+    flag per facet filter in ``counting``; and the sort key of ``sort``."""
     conditions = [*matching(query, wanted), *_filtered(required)]
     if buckets is not None:
         conditions.append(row_bucket < buckets)
     columns: list[Any] = [docs.c.item_id]
-    if flags:
+    if counting is not None:
         columns += [docs.c.facets, *[flag.label(f"f{number}")
-                                     for number, flag in enumerate(_filtered(flags))]]
-    elif sort is None:
-        columns.append(docs.c.facets)
-    elif sort == "relevance" and wanted is not None:
+                                     for number, flag in enumerate(_filtered(counting))]]
+    if sort == "relevance" and wanted is not None:
         columns.append(func.ts_rank(RANK_WEIGHTS_SQL, docs.c.vector, as_tsquery(wanted.tsquery),
                                     RANK_NORMALIZATION).label("score"))
     elif sort == "title":
         columns.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
                        .label("title"))
-    elif sort not in ("newest", "relevance"):
+    elif sort not in (None, "newest", "relevance"):
         columns.append(func.coalesce(cast(docs.c.numbers[sort].astext, Float), 0)
                        .label("number"))
     if sort is not None:

@@ -86,7 +86,7 @@ class SearchDocument(db.Model):
         Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
         Index("ix_search_documents_start_day", "start_day"),
         # The sample bucket (``pg_query.SAMPLE_BUCKETS``); migration 0004.
-        Index("ix_search_documents_sample", text("(item_id % 64)")),
+        Index("ix_search_documents_sample", text("(item_id % 256)")),
     )
 
 

@@ -322,7 +322,7 @@ def _make_backend(app: Flask) -> SearchBackend:
                                engine_options=app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
                                rebuild_procs=REBUILD_PROCS,
                                cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 256)),
-                               exact_limit=int(app.config.get("SEARCH_EXACT_LIMIT", 10_000)))
+                               exact_limit=int(app.config.get("SEARCH_EXACT_LIMIT", 2_000)))
     raise ConfigError(f"KENNISBANK_SEARCH_BACKEND must be 'whoosh' or 'postgres', not {name!r}")
 
 

@@ -1,4 +1,4 @@
-"""Sample buckets of the search rows: an index on ``item_id % 64``.
+"""Sample buckets of the search rows: an index on ``item_id % 256``.
 
 The PostgreSQL search backend counts and ranks a very large result set on
 the rows of a few buckets only (``kennisbank.search.pg_query.SAMPLE_BUCKETS``);
@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_search_documents_sample", "search_documents",
-                    [sa.text("(item_id % 64)")])
+                    [sa.text("(item_id % 256)")])
 
 
 def downgrade() -> None:
