@@ -13,7 +13,10 @@ Searching is one statement (:mod:`.pg_query`): the matching, visible rows
 (GIN index on the ``tsvector``) are gathered once, then counted, counted per
 facet value and cut into the shown page, ranked by ``ts_rank``; snippets are
 cut in Python from the page's stored text. Recent results are reused until
-the index changes (:mod:`.pg_cache`).
+the index changes (:mod:`.pg_cache`). A result set larger than
+``SEARCH_EXACT_LIMIT`` is counted and ranked on a sample of the rows
+(:meth:`PostgresBackend._sample`), so a search's cost stays bounded at any
+size of the collection; the result says it is estimated.
 
 ``SEARCH_DATABASE_URL`` may point searches at a read replica; everything that
 writes uses the app's own database.
