@@ -34,7 +34,7 @@ from ..config import LANGUAGES
 from .backend import MAX_RESULT_WINDOW, Hit, SearchQuery
 from .highlight import MAX_FRAGMENTS, fragments, matching_spans
 from .pg_document import RANK_WEIGHTS, TextQuery, facet_code, quote
-from .pg_tables import SearchDocument, SearchWord
+from .pg_tables import SAMPLE_BUCKETS, SearchDocument, SearchWord
 
 #: A facet filter: the facet and the values of which an item needs one.
 Filter = tuple[str, tuple[str, ...]]
@@ -46,13 +46,7 @@ RELATED_CANDIDATES = 5000
 docs = SearchDocument.__table__
 words_table = SearchWord.__table__
 RANK_WEIGHTS_SQL = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
-#: Every search row is in one of this many sample buckets, ``item_id % 256``
-#: (an expression index, migration 0004). A result set too large to count
-#: and rank exactly in time is read from the first few buckets only: ids are
-#: handed out in turn, so each bucket holds an even share of every kind of
-#: item, and the index lets PostgreSQL combine the bucket with the text match
-#: before it reads a single row.
-SAMPLE_BUCKETS = 256
+#: The row's sample bucket, as the index of migration 0004 computes it.
 row_bucket = docs.c.item_id.op("%")(literal_column(str(SAMPLE_BUCKETS)))
 
 
@@ -103,7 +97,7 @@ def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
 def probe_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
     """(matches, matches passing the facet filters) in the first sample bucket:
     ``1 / SAMPLE_BUCKETS`` of each count, for the cost of reading that bucket."""
-    filters = [(facet, values) for facet, values in query.filters.items() if values]
+    filters = _active(query)
     return select(func.count(), func.count().filter(and_(true(), *_filtered(filters)))
                   ).where(*matching(query, wanted), row_bucket == 0)
 
@@ -147,7 +141,7 @@ def search_statement(query: SearchQuery, wanted: TextQuery | None,
     first by title must not be missed, and the index on that order finds them
     without reading the rest.
     """
-    filters = [(facet, values) for facet, values in query.filters.items() if values]
+    filters = _active(query)
     sort = query.effective_sort
     if sort == "relevance" and wanted is None:
         sort = "newest"
@@ -157,8 +151,7 @@ def search_statement(query: SearchQuery, wanted: TextQuery | None,
     counted = _rows(query, wanted, sample.facets, counting=filters,
                     sort=sort if shared else None).cte("counted")
     if shared:
-        hits = select(counted).where(and_(true(), *[counted.c[f"f{n}"]
-                                                    for n in range(len(filters))])).cte("hits")
+        hits = select(counted).where(_passes(counted, filters)).cte("hits")
     else:
         hits = _rows(query, wanted, sample.hits, required=filters, sort=sort).cte("hits")
     total = select(func.count()).select_from(hits).scalar_subquery()
@@ -168,8 +161,18 @@ def search_statement(query: SearchQuery, wanted: TextQuery | None,
     return select(total, _facet_counts(query, counted, filters), _page(query, ordered, sort))
 
 
+def _active(query: SearchQuery) -> list[Filter]:
+    """The reader's facet filters that name at least one value."""
+    return [(facet, values) for facet, values in query.filters.items() if values]
+
+
 def _filtered(filters: Sequence[Filter]) -> list[Any]:
     return [docs.c.facets.overlap(facet_codes(facet, values)) for facet, values in filters]
+
+
+def _passes(counted: Any, filters: Sequence[Filter], but: int | None = None) -> Any:
+    """A counted row passes every filter (but number ``but``), by its flags."""
+    return and_(true(), *[counted.c[f"f{n}"] for n in range(len(filters)) if n != but])
 
 
 def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
@@ -205,13 +208,10 @@ def _facet_counts(query: SearchQuery, counted: Any,
     counted without its own filter (so a reader sees what else they could pick)."""
     values = func.unnest(counted.c.facets).table_valued("value").render_derived("facet_values")
     value = values.c.value
-    keep: Any = and_(true(), *[counted.c[f"f{n}"] for n in range(len(filters))])
+    keep: Any = _passes(counted, filters)
     if filters:
-        keep = case(*[
-            (func.starts_with(value, f"{facet}="),
-             and_(true(), *[counted.c[f"f{m}"] for m in range(len(filters)) if m != n]))
-            for n, (facet, _) in enumerate(filters)
-        ], else_=keep)
+        keep = case(*[(func.starts_with(value, f"{facet}="), _passes(counted, filters, but=n))
+                      for n, (facet, _) in enumerate(filters)], else_=keep)
     counts = (select(value.label("value"), func.count().label("n"))
               .select_from(counted).join(values, true()).where(keep).group_by(value).subquery())
     wanted = func.split_part(counts.c.value, "=", 1).in_(list(query.facets) or [""])

@@ -51,6 +51,13 @@ from ..extensions import db
 TextArray = ARRAY(Text).with_variant(JSON(), "sqlite")
 Vector = TSVECTOR().with_variant(Text(), "sqlite")
 Document = JSONB().with_variant(JSON(), "sqlite")
+#: Every search row is in one of this many sample buckets, ``item_id % 256``
+#: (an expression index, migration 0004). A result set too large to count
+#: and rank exactly in time is read from the first few buckets only
+#: (``pg_query.Sample``): ids are handed out in turn, so each bucket holds an
+#: even share of every kind of item, and the index lets PostgreSQL combine the
+#: bucket with the text match before it reads a single row.
+SAMPLE_BUCKETS = 256
 
 
 class SearchDocument(db.Model):
@@ -85,8 +92,7 @@ class SearchDocument(db.Model):
         Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
         Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
         Index("ix_search_documents_start_day", "start_day"),
-        # The sample bucket (``pg_query.SAMPLE_BUCKETS``); migration 0004.
-        Index("ix_search_documents_sample", text("(item_id % 256)")),
+        Index("ix_search_documents_sample", text(f"(item_id % {SAMPLE_BUCKETS})")),
     )
 
 

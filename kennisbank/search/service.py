@@ -321,8 +321,8 @@ def _make_backend(app: Flask) -> SearchBackend:
         return PostgresBackend(registry, read_url=app.config.get("SEARCH_DATABASE_URL"),
                                engine_options=app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
                                rebuild_procs=REBUILD_PROCS,
-                               cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 256)),
-                               exact_limit=int(app.config.get("SEARCH_EXACT_LIMIT", 2_000)))
+                               cache_size=int(app.config["SEARCH_CACHE_SIZE"]),
+                               exact_limit=int(app.config["SEARCH_EXACT_LIMIT"]))
     raise ConfigError(f"KENNISBANK_SEARCH_BACKEND must be 'whoosh' or 'postgres', not {name!r}")
 
 
