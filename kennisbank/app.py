@@ -29,6 +29,7 @@ from .plugins import PluginError, build_plugins
 from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
+from .synonyms import views as synonym_pages
 from .web import account as account_pages
 from .web import admin as admin_pages
 from .web import browse as browse_pages
@@ -73,6 +74,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
     partner_pages.init_app(app)
+    synonym_pages.init_app(app)
     init_api(app)
     init_search(app)
     init_health(app)

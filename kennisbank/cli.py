@@ -137,6 +137,10 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
         f"Imported: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged."
     )
+    if report.synonyms is not None:
+        sets = report.synonyms
+        click.echo(f"Synonym sets: {sets.created} created, {sets.updated} updated, "
+                   f"{sets.unchanged} unchanged.")
     if staged is not None:
         added, replaced, unchanged = staged.save()
         click.echo(f"Attachments: {added} added, {replaced} replaced, {unchanged} unchanged.")
@@ -149,11 +153,12 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
               type=click.Path(file_okay=False, path_type=Path),
               help="Also write each item's files to DIR/<external id>/.")
 def export_command(file: Path | None, attachments_dir: Path | None) -> None:
-    """Export every item as JSON Lines to FILE (standard output when omitted)."""
+    """Export the items, then the synonym sets, as JSON Lines to FILE (or standard output)."""
     from .attachments.transfer import export_attachments
     from .content.transfer import export_lines
     from .extensions import db
     from .models import Item
+    from .synonyms.transfer import export_lines as synonym_lines
 
     items = db.session.execute(db.select(Item).order_by(Item.id)).scalars().all()
     if attachments_dir is not None:
@@ -162,15 +167,22 @@ def export_command(file: Path | None, attachments_dir: Path | None) -> None:
     if file is None:
         for line in export_lines(items):
             sys.stdout.write(line)
+        for line in synonym_lines():
+            sys.stdout.write(line)
         return
-    count = 0
+    count = sets = 0
     tmp = file.with_name(file.name + ".part")
     with tmp.open("w", encoding="utf-8") as handle:
         for line in export_lines(items):
             handle.write(line)
             count += 1
+        for line in synonym_lines():
+            handle.write(line)
+            sets += 1
     tmp.replace(file)
     click.echo(f"Exported {count} items to {file}", err=True)
+    if sets:
+        click.echo(f"Exported {sets} synonym sets to {file}", err=True)
 
 
 def build_cli(app: Flask | None = None) -> KennisbankGroup:
@@ -179,6 +191,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
     from .partners.cli import cities
+    from .synonyms.cli import synonyms
 
     group = KennisbankGroup(
         name="kennisbank",
@@ -189,6 +202,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
                     reindex, check_index, index_worker):
         group.add_command(command)
     group.add_command(cities)
+    group.add_command(synonyms)
     group.add_command(db_group)
     return group
 

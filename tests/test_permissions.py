@@ -46,6 +46,7 @@ CASES = {
     "export": ("export", None),
     "maintain organisations": ("edit_organisation", None),
     "contact people": ("contact", None),
+    "maintain synonyms": ("manage_synonyms", None),
 }
 
 EDITOR_CASES = {
@@ -53,7 +54,7 @@ EDITOR_CASES = {
     "edit draft", "edit in review", "edit published", "submit draft", "publish review",
     "publish draft", "archive published", "return review", "delete draft", "delete published",
     "history of draft", "history of published", "manage own tokens", "import", "export",
-    "maintain organisations", "contact people",
+    "maintain organisations", "contact people", "maintain synonyms",
 }
 ALLOWED: dict[str, set[str]] = {
     "anonymous": {"view published"},
@@ -67,7 +68,7 @@ ALLOWED: dict[str, set[str]] = {
     "contributor": {"view published", "create", "manage own tokens", "contact people"},
     "editor": EDITOR_CASES,
     "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
-                         "maintain organisations", "contact people"},
+                         "maintain organisations", "contact people", "maintain synonyms"},
     "admin": set(CASES),
 }
 #: Which items appear in lists and search (the visibility query), per role.

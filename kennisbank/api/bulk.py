@@ -12,7 +12,9 @@ Before the import runs, each line is read as strictly as a single ``POST
 :mod:`.schemas`), because the API promises that schema for items however
 they arrive. An editor may import only what they could do by hand: drafts,
 changes to items they may edit, and other statuses only in their own
-sectors. Nothing is saved unless every line passes.
+sectors. Nothing is saved unless every line passes. Lines with a ``kind``
+key are synonym sets (:mod:`kennisbank.synonyms.transfer`): they need
+``manage_synonyms``, and an export ends with them for a caller who has it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from ..content.transfer import export_lines, import_items
 from ..content.validation import ValidationError
 from ..extensions import db
 from ..models import Item, User
+from ..synonyms.transfer import check_lines, is_record
+from ..synonyms.transfer import export_lines as synonym_lines
 from ..workflow import required_action
 from . import bp
 from .errors import (
@@ -95,6 +99,8 @@ def _schema_problems(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]
     """Each line held to the item schema, as ``POST /items`` holds a body (see :mod:`.schemas`)."""
     problems: dict[int, dict[str, str]] = {}
     for number, data in parsed:
+        if is_record(data):
+            continue  # a synonym set: held to its rules with the content (_content_problems)
         try:
             if not isinstance(data, dict):
                 raise ValidationError({"item": _("An item must be a JSON object.")})
@@ -106,8 +112,10 @@ def _schema_problems(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]
 
 def _content_problems(parsed: list[tuple[int, Any]]) -> dict[int, dict[str, str]]:
     """What the import would say of each line, without saving anything."""
-    problems: dict[int, dict[str, str]] = {}
+    _sets, problems = check_lines(parsed)
     for number, data in parsed:
+        if is_record(data):
+            continue
         try:
             validate(data)
         except ValidationError as exc:
@@ -128,6 +136,10 @@ def _forbidden(parsed: list[tuple[int, Any]], user: User) -> dict[int, dict[str,
         existing.update({item.external_id: item for item in rows if item.external_id})
     problems: dict[int, dict[str, str]] = {}
     for number, data in parsed:
+        if is_record(data):
+            if not can(user, "manage_synonyms"):
+                problems[number] = {"kind": _("You may not change the synonym list.")}
+            continue
         if not isinstance(data, dict):
             continue
         external_id = data.get("external_id")
@@ -190,8 +202,11 @@ def import_jsonl() -> Response:
     if not report.ok:
         return _refuse_lines(422, _("Nothing was imported; see the errors per line."),
                              report.errors)
-    return jsonify({"created": report.created, "updated": report.updated,
-                    "unchanged": report.unchanged})
+    answer: dict[str, Any] = {"created": report.created, "updated": report.updated,
+                              "unchanged": report.unchanged}
+    if report.synonyms is not None:
+        answer["synonym_sets"] = report.synonyms.as_dict()
+    return jsonify(answer)
 
 
 @bp.get("/export")
@@ -203,6 +218,7 @@ def export_jsonl() -> Response:
     if not can(current_user, "export"):
         raise ApiError(403, _("Only editors and administrators may export."))
     conditions = [visibility(current_user).sql(), *list_filters()]
+    with_synonyms = can(current_user, "manage_synonyms")
 
     def lines() -> Iterator[str]:
         last = 0
@@ -212,6 +228,8 @@ def export_jsonl() -> Response:
                 .order_by(Item.id).limit(EXPORT_BATCH)
             ).all()
             if not batch:
+                if with_synonyms:
+                    yield from synonym_lines()
                 return
             yield from export_lines(batch)
             last = batch[-1].id

@@ -15,7 +15,8 @@ Every logged-in person may manage their own API tokens, see contact details
 and send messages (``contact``). Editors and admins maintain organisations;
 members of an organisation (``User.organisation_id``) edit its profile
 (``edit_organisation``, with the organisation as ``item``; without one it asks
-whether someone may maintain every organisation). Whether a workflow
+whether someone may maintain every organisation). Editors and admins also
+keep the search synonym list (``manage_synonyms``). Whether a workflow
 step fits the item's *status* (publish a draft, archive a published item) is
 the workflow's business (:mod:`kennisbank.workflow`); this module answers
 who may do it at all.
@@ -39,10 +40,10 @@ from ..plugins import hook
 ACTIONS = (
     "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
     "view_history", "manage_users", "import", "export", "manage_tokens",
-    "edit_organisation", "contact",
+    "edit_organisation", "contact", "manage_synonyms",
 )
 ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export", "manage_tokens",
-                                     "edit_organisation", "contact"}
+                                     "edit_organisation", "contact", "manage_synonyms"}
 #: Actions an owner may take on their own item while it is a draft.
 OWNER_ACTIONS = frozenset({"edit", "view_history", "submit", "delete"})
 
@@ -113,7 +114,7 @@ def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
         return False
     if action == "create":
         return True
-    if action in ("import", "export"):
+    if action in ("import", "export", "manage_synonyms"):
         return user.role == "editor"
     if _edits_sector(user, item.sector):
         return True

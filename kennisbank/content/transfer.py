@@ -4,7 +4,9 @@ Import is all or nothing: every line is parsed and validated before anything is
 written, and one invalid line means nothing is imported, with every bad line
 reported. An ``external_id`` already present updates that item, so importing
 the same file twice changes nothing the second time, and export then import
-round-trips.
+round-trips. Lines with a ``kind`` key are no items but records of the
+instance's synonym list (:mod:`kennisbank.synonyms.transfer`), imported in
+the same transaction as the items.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Item, User
+from ..synonyms.transfer import SynonymCounts, check_lines, is_record, save_sets
 from .service import ValidationError, commit, item_to_data, save_item, validate
 
 MAX_LINE_LENGTH = 2_000_000
@@ -31,6 +34,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: What happened to the synonym list; ``None`` when the file held no synonym sets.
+    synonyms: SynonymCounts | None = None
 
     @property
     def ok(self) -> bool:
@@ -79,6 +84,10 @@ def import_items(lines: Iterable[str | bytes], *, user: User | None) -> ImportRe
     if not parsed and not report.errors:
         report.errors[0] = {"file": _("The file contains no items.")}
         return report
+    records = [(number, data) for number, data in parsed if is_record(data)]
+    parsed = [(number, data) for number, data in parsed if not is_record(data)]
+    synonym_sets, record_errors = check_lines(records)
+    report.errors.update(record_errors)
     existing = _existing_by_external_id(parsed)
     seen: dict[str, int] = {}
     validated: list[tuple[dict[str, Any], Item | None]] = []
@@ -110,6 +119,8 @@ def import_items(lines: Iterable[str | bytes], *, user: User | None) -> ImportRe
                 report.unchanged += 1
             else:
                 report.updated += 1
+        if records:
+            report.synonyms = save_sets(synonym_sets, user)
         commit()
     except Exception:
         db.session.rollback()

@@ -91,6 +91,7 @@ def examples(api: str, site: str) -> list[Example]:
             "(editors and administrators)."),
                 f'curl "{api}/export" {AUTH} -o practices.jsonl'),
         *partner_examples(api),
+        *synonym_examples(api),
         Example("openapi", "GET", "/openapi.json", _(
             "The OpenAPI 3.1 description of all of this, for code generators and testing "
             "tools."),
@@ -131,6 +132,29 @@ def partner_examples(api: str) -> list[Example]:
             "practice or a city."),
                 f'curl -X POST "{api}/items/38/transfers" {AUTH} {JSON} \\\n  '
                 + _body(transfer)),
+    ]
+
+
+def synonym_examples(api: str) -> list[Example]:
+    """The synonym list search applies (:mod:`kennisbank.synonyms.api`): editors and admins."""
+    bike = {"nl": ["fietsstraat"], "en": ["bicycle street", "cycle street"],
+            "note": "CROW term"}
+    return [
+        Example("synonyms", "GET", "/synonyms", _(
+            "The synonym sets search applies, with the list's version; q finds sets by a term "
+            "(editors and administrators)."),
+                f'curl "{api}/synonyms?q=fiets" {AUTH}'),
+        Example("synonym", "GET", "/synonyms/{id}", _("One synonym set."),
+                f'curl "{api}/synonyms/3" {AUTH}'),
+        Example("new-synonym", "POST", "/synonyms", _(
+            "Add a set of terms that mean the same, in Dutch, English or both; search then "
+            "finds each term when another is asked for."),
+                f'curl -X POST "{api}/synonyms" {AUTH} {JSON} \\\n  ' + _body(bike)),
+        Example("change-synonym", "PUT", "/synonyms/{id}", _(
+            "Replace a set's terms and note."),
+                f'curl -X PUT "{api}/synonyms/3" {AUTH} {JSON} \\\n  ' + _body(bike)),
+        Example("delete-synonym", "DELETE", "/synonyms/{id}", _("Delete a synonym set."),
+                f'curl -X DELETE "{api}/synonyms/3" {AUTH}'),
     ]
 
 
