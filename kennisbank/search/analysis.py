@@ -5,22 +5,31 @@ A text analyzer runs, in this order:
 1. ``RegexTokenizer(WORD_PATTERN)``: unicode words and numbers (``3.5`` and
    ``www.deventer.nl`` stay whole). Combining diacritics count as word
    characters, so text in decomposed form (``coo\\u0308peratie``) is not cut.
+   For Dutch, ``EllipsisTokenizer`` also notes on each token the words an
+   elliptic coordination left out (``zon-`` in ``zon- en windenergie`` stands
+   for ``zonenergie``; see :mod:`.ellipsis`), which needs the raw text.
 2. ``NormalizeFilter``: lowercase and NFC, the form the word list uses.
 3. ``StopFilter`` with Whoosh's stop list for the language (the Snowball
    project's lists). It renumbers positions, so ``fietspaden in Deventer``
    indexes as two adjacent words and the phrase query, analysed the same way,
    matches. It runs before decompounding because renumbering would otherwise
    move the parts off their word's position.
-4. ``DecompoundFilter`` (Dutch only, never in query mode): after each compound
-   it emits its parts at the same position and character range, so ``fiets``
-   finds ``fietsbeleid``, phrases over the whole word still match, and the
-   highlighter marks the whole word. Queries keep the compound whole: a
-   search for ``fietsbeleid`` should not match every text about bicycles.
+4. ``WordFormationFilter`` (Dutch only, never in query mode): after each
+   compound it emits its parts at the same position and character range, so
+   ``fiets`` finds ``fietsbeleid``, phrases over the whole word still match,
+   and the highlighter marks the whole word. Queries keep the compound whole:
+   a search for ``fietsbeleid`` should not match every text about bicycles.
+   After a ``ver-`` derivation of an adjective it emits the adjective the
+   same way (``verduurzaming`` -> ``duurzaam``, :mod:`.derivation`).
 5. ``FoldFilter``: strip diacritics (``Pécs`` = ``Pecs``). After decompounding,
    because the word list is spelled with diacritics; before stemming, so both
    spellings stem alike.
 6. ``StemFilter`` with the Snowball stemmer of the language. For Dutch the
-   stemmer is corrected by the word list (see ``dutch_stem``).
+   stemmer is corrected by the word list (see :mod:`.stemming`).
+7. ``EllipsisFilter`` (Dutch only): after the terms of a word that an
+   ellipsis left incomplete, the terms of its completions, at its position.
+   Last in the chain because it emits finished terms (``word_terms`` of each
+   completion) and leaves out those the word already has.
 
 Whoosh pickles the schema, analyzers included, into the index, so every part
 here is a module-level class or function with plain attributes: an index
@@ -33,6 +42,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from itertools import chain
+from typing import Any
 
 from whoosh.analysis import (
     Analyzer,
@@ -45,22 +56,21 @@ from whoosh.analysis import (
     StripFilter,
     Token,
 )
-from whoosh.lang.snowball.dutch import DutchStemmer
-from whoosh.lang.snowball.english import EnglishStemmer
 
-from kennisbank.search.decompound import compound_parts, fold_accents, word_zipf
+from kennisbank.search.decompound import compound_parts, fold_accents
+from kennisbank.search.derivation import base_forms
+from kennisbank.search.ellipsis import Completions, completions
+
+# dutch_stem and english_stem are re-exported: indexes pickled before the
+# ``stemming`` module existed name them here.
+from kennisbank.search.stemming import STEMMERS, dutch_stem, english_stem  # noqa: F401
 
 LANGUAGES = ("nl", "en")
 _WORD_CHARS = r"[\w\u0300-\u036f]+"
 WORD_PATTERN = rf"{_WORD_CHARS}(?:\.{_WORD_CHARS})*"
 WORD_RE = re.compile(WORD_PATTERN)
 MAX_TOKEN_LENGTH = 100
-_STEM_CACHE = 1 << 16
 _WORD_CACHE = 1 << 18
-# A Dutch word ending in -s counts as a singular whose plural is -sen only when
-# that plural is a common word, not a spelling accident of the word list.
-_PLURAL_ZIPF = 2.5
-_VOWELS = frozenset("aeiouy")
 
 
 class NormalizeFilter(Filter):
@@ -76,16 +86,91 @@ class NormalizeFilter(Filter):
                 yield t
 
 
-class DecompoundFilter(Filter):
-    """Follow each Dutch compound by its parts, at the same position."""
+class EllipsisTokenizer(RegexTokenizer):
+    """``RegexTokenizer`` that marks its tokens for ``EllipsisFilter`` when the
+    text has an ellipsis: ``elliptic``, ``word_index`` (the match's number)
+    and ``ellipsis`` (the completions to index with the word, usually none).
+
+    Most texts have none, and then the plain tokens go out unwrapped (an
+    unmarked token reads as not elliptic): this runs for every token indexed.
+    """
+
+    def __call__(self, value: str, mode: str = "", tokenize: bool = True,
+                 **kwargs: Any) -> Iterator[Token]:
+        found = completions(value, self.expression) if tokenize and mode != "query" else {}
+        tokens = super().__call__(value, mode=mode, tokenize=tokenize, **kwargs)
+        return self._marked(tokens, found) if found else tokens
+
+    @staticmethod
+    def _marked(tokens: Iterator[Token], found: Completions) -> Iterator[Token]:
+        for index, t in enumerate(tokens):
+            t.elliptic, t.word_index, t.ellipsis = True, index, found.get(index, ())
+            yield t
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def word_formations(word: str) -> tuple[str, ...]:
+    """What ``WordFormationFilter`` emits after a lowercased, NFC-normalised
+    Dutch word: its compound parts, then the bases of it and of its parts
+    (``woningverduurzaming`` -> ``woning``, ``verduurzaming``, ``duurzaam``)."""
+    parts = compound_parts(word)
+    bases = [base for piece in (word, *parts) for base in base_forms(piece)]
+    return tuple(dict.fromkeys(form for form in (*parts, *bases) if form != word))
+
+
+class WordFormationFilter(Filter):
+    """Follow each Dutch word by its parts and bases, at the same position."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            parts = () if t.stopped or t.mode == "query" else compound_parts(t.text)
+            forms = () if t.stopped or t.mode == "query" else word_formations(t.text)
             yield t
-            for part in parts:
-                t.text = part
+            for form in forms:
+                t.text = form
                 yield t
+
+
+# Indexes written before word formation grew beyond compounds pickled this name.
+DecompoundFilter = WordFormationFilter
+
+
+class EllipsisFilter(Filter):
+    """After the last term of a word with completions (``EllipsisTokenizer``),
+    the completions' terms that the word does not have yet."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        tokens = iter(tokens)
+        for first in tokens:
+            if getattr(first, "elliptic", False):
+                yield from self._completing(chain([first], tokens))
+            else:
+                yield first
+                yield from tokens
+            return
+
+    def _completing(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        held: Token | None = None
+        seen: set[str] = set()
+        for t in tokens:
+            if held is not None and t.word_index != held.word_index:
+                yield from self._completed(held, seen)
+                held = None
+            if t.ellipsis and not t.stopped:
+                if held is None:
+                    seen = set()
+                seen.add(t.text)
+                held = t.copy()
+            yield t
+        if held is not None:
+            yield from self._completed(held, seen)
+
+    def _completed(self, held: Token, seen: set[str]) -> Iterator[Token]:
+        for term in completion_terms(self.lang, held.ellipsis, seen, word_terms):
+            held.text = term
+            yield held
 
 
 class FoldFilter(Filter):
@@ -97,58 +182,22 @@ class FoldFilter(Filter):
             yield t
 
 
-_dutch_snowball = DutchStemmer().stem
-_english_snowball = EnglishStemmer().stem
-
-
-@lru_cache(maxsize=_STEM_CACHE)
-def dutch_stem(word: str) -> str:
-    """Snowball Dutch, corrected for singulars that end in -s.
-
-    Snowball strips a final -s as a plural ending, so ``fiets`` stems to
-    ``fiet`` while its plural ``fietsen`` stems to ``fiets`` and the two never
-    meet. When the word list knows a plural ``-sen`` (or ``-ssen`` after a
-    short vowel) the -s belongs to the stem, and we stem that plural instead
-    (``fiets``, ``fietsen`` -> ``fiets``; ``proces``, ``processen`` ->
-    ``process``). Likewise a plural in
-    -es whose singular is a common word stems as the singular (``gemeentes``
-    -> ``gemeent``, as ``gemeente`` and ``gemeenten`` do).
-    """
-    if len(word) >= 3 and word.endswith("s"):
-        plurals = [word + "en"]
-        if word[-2] in _VOWELS and word[-3] not in _VOWELS:
-            plurals.append(word + "sen")
-        for plural in plurals:
-            if word_zipf(plural) >= _PLURAL_ZIPF:
-                return _dutch_snowball(plural)
-        if len(word) >= 5 and word.endswith("es") and word_zipf(word[:-1]) >= _PLURAL_ZIPF:
-            return _dutch_snowball(word[:-1])
-    return _dutch_snowball(word)
-
-
-@lru_cache(maxsize=_STEM_CACHE)
-def english_stem(word: str) -> str:
-    """Snowball English (Porter2), with a thread-safe cache."""
-    return _english_snowball(word)
-
-
-_STEMMERS = {"nl": dutch_stem, "en": english_stem}
-
-
 @cache
 def analyzer_for(lang: str) -> Analyzer:
     """The text analyzer for ``lang`` ("nl" or "en"), built once and shared."""
     if lang not in LANGUAGES:
         raise ValueError(f"no analyzer for language {lang!r}; expected one of {LANGUAGES}")
+    tokenizer = EllipsisTokenizer(WORD_PATTERN) if lang == "nl" else RegexTokenizer(WORD_PATTERN)
     analyzer = (
-        RegexTokenizer(WORD_PATTERN)
+        tokenizer
         | NormalizeFilter()
         | StopFilter(stoplist=None, lang=lang, maxsize=MAX_TOKEN_LENGTH)
     )
     if lang == "nl":
-        analyzer = analyzer | DecompoundFilter()
+        analyzer = analyzer | WordFormationFilter()
     # Whoosh's own cache around the stemmer is not thread-safe; ours is.
-    return analyzer | FoldFilter() | StemFilter(stemfn=_STEMMERS[lang], cachesize=None)
+    analyzer = analyzer | FoldFilter() | StemFilter(stemfn=STEMMERS[lang], cachesize=None)
+    return analyzer | EllipsisFilter(lang) if lang == "nl" else analyzer
 
 
 @cache
@@ -193,16 +242,31 @@ def plain_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=_WORD_CACHE)
 def word_terms(lang: str, word: str) -> tuple[str, ...]:
-    """What ``analyzer_for(lang)`` indexes for one word: its term, then its
-    compound parts' terms; empty for a stop word. Cached per process.
+    """What ``analyzer_for(lang)`` indexes for one word: its term, then the
+    terms of its compound parts and bases; empty for a stop word. Cached per
+    process.
 
-    Analysing a word never depends on its neighbours (only positions do), so
+    Analysing a word depends on its neighbours only in an elliptic
+    coordination (``zon- en windenergie``, see :func:`term_positions`), so
     text can be analysed as: find the words (one C-speed regular expression),
     look each distinct word up here. That is several times faster than the
     analyzer chain token by token, for the PostgreSQL backend's indexing and
     for highlighting, and gives the same terms (``tests/search/test_analysis.py``).
     """
     return tuple(token.text for token in analyzer_for(lang)(word))
+
+
+def completion_terms(lang: str, words: tuple[str, ...], seen: set[str],
+                     terms_of: Callable[[str, str], tuple[str, ...]]) -> list[str]:
+    """The terms of ``words`` (an ellipsis' completions) not in ``seen``, in
+    order and once each; ``seen`` grows with them."""
+    found = []
+    for word in words:
+        for term in terms_of(lang, word):
+            if term not in seen:
+                seen.add(term)
+                found.append(term)
+    return found
 
 
 def term_positions(text: str, lang: str,
@@ -212,10 +276,17 @@ def term_positions(text: str, lang: str,
     counted as the analyzer counts them: Whoosh's ``StopFilter`` keeps the
     first kept word's own position and numbers the kept words on from there,
     so stop words before it count and stop words after it do not. ``terms_of``
-    may be a cached variant of :func:`word_terms` (for example with a prefix)."""
+    may be a cached variant of :func:`word_terms` (for example with a prefix).
+
+    Dutch words an ellipsis left incomplete get their completions' terms too,
+    as ``EllipsisFilter`` adds them; only texts with a hyphen next to a comma
+    or conjunction are searched for those (:func:`.ellipsis.completions`)."""
+    found = completions(text, WORD_RE) if lang == "nl" else {}
     position: int | None = None
     for index, match in enumerate(WORD_RE.finditer(text)):
         terms = terms_of(lang, match.group())
         if terms:
             position = index if position is None else position + 1
+            if index in found:
+                terms += tuple(completion_terms(lang, found[index], set(terms), terms_of))
             yield position, terms

@@ -27,7 +27,8 @@ reading samples of splits across the frequency bands of that list:
   the last part and need zipf >= 4 (``warmte|net``); as first parts they are
   mostly accidents (``bed|acht``, ``gek|merkt``).
 * Function words are never parts (Koehn & Knight restrict parts to content
-  words; we have no tagger, so we use the Snowball stop list). Verbal
+  words; we have no tagger, so we use the Snowball stop list and the
+  pronominal adverbs such as ``erop``, ``daarvan``). Verbal
   particles and prefixes never start a split (``onder|wijs``, ``ver|keer``,
   ``best|uur``: lexicalised words, not compounds), and inflectional or
   derivational endings that happen to be words never follow another part
@@ -39,10 +40,14 @@ reading samples of splits across the frequency bands of that list:
   word they spell together would be split on its own (``fiets|beleid|plan``,
   as ``beleidsplan`` splits), so ``stadsbestuur`` does not become
   ``stad|best|uur`` nor ``leeftijdgenoten`` ``leef|tijd|genoten``.
+* An inflected word splits as its base does (``fietsenstallingen`` as
+  ``fietsenstalling``, ``stallingen`` not at all, as ``stalling``): see
+  ``compound_parts``.
 
 ``split_compound`` returns an empty list when a word is not a compound, so the
-caller can write ``if parts:``; the parts are lowercase dictionary words with
-the linking morpheme dropped (``stadsbestuur`` -> ``["stad", "bestuur"]``).
+caller can write ``if parts:``; the parts are lowercase dictionary words (the
+last one inflected as the word is) with the linking morpheme dropped
+(``stadsbestuur`` -> ``["stad", "bestuur"]``).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ from functools import lru_cache
 
 import wordfreq
 from whoosh.lang.stopwords import stoplists
+
+from kennisbank.search.inflection import uninflected
 
 MIN_WORD_LENGTH = 6
 MAX_WORD_LENGTH = 40
@@ -65,7 +72,16 @@ LINKERS = ("", "s", "e", "en")
 LINKER_PENALTY = 0.1
 MAX_PARTS = 3
 
-_FUNCTION_WORDS = stoplists["nl"]
+# Pronominal adverbs (``erop``, ``daarvan``) are function words the stop list
+# lacks; as parts they cut ``kinderopvang`` into ``kind|erop|vang``.
+_PREPOSITIONS = ("aan", "achter", "af", "bij", "binnen", "boven", "buiten", "door", "heen", "in")
+_PREPOSITIONS += ("langs", "mee", "na", "naar", "naast", "om", "onder", "op", "over", "tegen")
+_PREPOSITIONS += ("toe", "tussen", "uit", "van", "voor", "zonder")
+FUNCTION_WORDS = frozenset(stoplists["nl"]) | {
+    adverb + preposition
+    for adverb in ("er", "hier", "daar", "waar")
+    for preposition in _PREPOSITIONS
+}
 _NO_HEAD = frozenset(
     {"aan", "achter", "best", "bij", "door", "her", "inge", "mee", "mis", "onder", "ont", "over"}
     | {"terug", "tegen", "ter", "toe", "uit", "ver", "voor", "weg", "wel"}
@@ -150,7 +166,7 @@ def word_zipf(word: str) -> float:
 def _part_zipf(word: str, first: bool, last: bool, lexicon: dict[str, float]) -> float:
     """The word's zipf if it may be a compound part at this place, else 0.0."""
     if (
-        word in _FUNCTION_WORDS
+        word in FUNCTION_WORDS
         or (not first and word in _NO_TAIL)
         or (not last and word in _NO_HEAD)
     ):
@@ -242,19 +258,62 @@ def _splits_a_word(
     return own is None or own[0] != (head, tail[0])
 
 
+def _plain_parts(word: str) -> tuple[str, ...]:
+    """The frequency reading of ``word`` as it is spelled, inflection ignored."""
+    if not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH:
+        return ()
+    reading = _reading(word, MAX_PARTS, True, _lexicon(), {})
+    if reading is None or len(reading[0]) < 2:
+        return ()
+    return reading[0]
+
+
+def _inflected(word: str, base: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """``base``'s parts with the last one as ``word`` spells it (``stalling``
+    -> ``stallingen``), so the parts stay pieces of the word itself."""
+    cut = len(base) - len(parts[-1])
+    if len(word) - cut < MIN_PART_LENGTH or word[:cut] != base[:cut]:
+        return ()
+    return (*parts[:-1], word[cut:])
+
+
 @lru_cache(maxsize=1 << 18)
 def compound_parts(word: str) -> tuple[str, ...]:
     """Parts of an already lowercased, NFC-normalised word; () if not a compound.
+
+    An inflected word splits as its base does. The frequencies of a plural
+    say little about its cut: ``fietsenstallingen`` reads best as ``fietsen
+    |stal|lingen`` (``Lingen`` is a town) while ``fietsenstalling`` reads
+    ``fietsen|stalling``, and ``zonnepanelen`` is too common to beat its
+    parts while ``zonnepaneel`` splits. So the first base form
+    (:func:`.inflection.uninflected`) that the word list knows decides: its
+    parts, with the last one as the word inflects it, or no parts at all
+    (``stallingen`` is the plural of a simple word). Two exceptions keep the
+    word's own reading:
+
+    * a word in ``-en`` whose base also takes ``-t`` is a verb
+      (``combineren``: ``combineert``), and an infinitive is its own lemma,
+      not the plural of its stem;
+    * a base the list does not know decides nothing: it is as often a stem
+      that is no word (``samenwerk``) as a rare singular.
+
+    Adjectives in ``-e`` are not undone either: their bases are often
+    misread (``goedkoop`` as ``goed|koop``) where the inflected form's own
+    frequency keeps it whole.
 
     The analyzer calls this for every token, so it is cached and returns an
     immutable tuple that callers cannot corrupt.
     """
     if not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or not word.isalpha():
         return ()
-    reading = _reading(word, MAX_PARTS, True, _lexicon(), {})
-    if reading is None or len(reading[0]) < 2:
+    lexicon = _lexicon()
+    if lexicon.get(word, 0.0) >= LEXICALISED_ZIPF:
         return ()
-    return reading[0]
+    for base in uninflected(word):
+        if base in lexicon and not (word.endswith("en") and base + "t" in lexicon):
+            parts = _plain_parts(base)
+            return _inflected(word, base, parts) if parts else ()
+    return _plain_parts(word)
 
 
 def split_compound(word: str) -> list[str]:

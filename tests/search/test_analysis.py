@@ -25,6 +25,7 @@ from kennisbank.search.analysis import (
     normalize_keyword,
     plain_words,
     term_positions,
+    word_terms,
 )
 
 DOCS = {
@@ -208,7 +209,7 @@ def test_highlighting_marks_the_whole_compound(ix: Index) -> None:
 )
 def test_analyzers_survive_pickling(analyzer: object) -> None:
     copy = pickle.loads(pickle.dumps(analyzer))
-    text = "De fietspaden van Pécs, Groene daken"
+    text = "De fietspaden van Pécs, Groene daken, zon- en windenergie en -besparing"
     assert [t.text for t in copy(text)] == [t.text for t in analyzer(text)]
 
 
@@ -235,12 +236,15 @@ def test_index_reopens_in_a_fresh_interpreter(ix: Index, tmp_path: Path) -> None
 WORDS = ["fietsbeleid", "fietspaden", "Fietsen", "de", "het", "die", "the", "and", "a", "x",
          "Pécs", "coo\u0308peratie", "Lüneburg", "3.5", "www.deventer.nl", "klimaatadaptatie",
          "stadsbestuur", "Samenwerking", "running", "cities", "o'clock", "e-mail", "ÉCOLE",
-         "z" * 120, "gemeentes", "processen"]
+         "z" * 120, "gemeentes", "processen", "zon", "windenergie", "en", "of", "voor",
+         "nadelen", "energieopwekking", "besparing", "verduurzaming", "fietsenstallingen",
+         "dak", "thuisloosheid", "2020"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(words=st.lists(st.sampled_from(WORDS), max_size=40),
-       separators=st.lists(st.sampled_from([" ", ", ", "\n", " - ", "; ", "..."]), min_size=1),
+       separators=st.lists(st.sampled_from([" ", ", ", "\n", " - ", "; ", "...", "- ", "-, ",
+                                            " -", ", -", "/"]), min_size=1),
        lang=st.sampled_from(["nl", "en"]))
 def test_word_by_word_analysis_equals_the_analyzer(words: list[str], separators: list[str],
                                                    lang: str) -> None:
@@ -252,3 +256,57 @@ def test_word_by_word_analysis_equals_the_analyzer(words: list[str], separators:
         expected.setdefault(token.pos, []).append(token.text)
     found = {position: list(terms) for position, terms in term_positions(text, lang)}
     assert found == expected
+
+
+def test_inflected_compound_indexes_its_base_parts() -> None:
+    singular = word_terms("nl", "fietsenstalling")
+    plural = word_terms("nl", "fietsenstallingen")
+    assert {dutch_stem("fiets"), dutch_stem("stalling")} <= set(plural)
+    assert set(singular[1:]) <= set(plural)
+    assert word_terms("nl", "stallingen") == (dutch_stem("stalling"),)
+
+
+def test_combining_form_splits_off() -> None:
+    assert {dutch_stem("zonne"), dutch_stem("paneel")} <= set(word_terms("nl", "zonnepanelen"))
+
+
+@pytest.mark.parametrize(("word", "base"), [("verduurzamen", "duurzaam"),
+                                            ("verduurzaming", "duurzaam"),
+                                            ("woningverduurzaming", "duurzaam"),
+                                            ("vergroening", "groen")])
+def test_derivations_index_their_base(word: str, base: str) -> None:
+    assert dutch_stem(base) in word_terms("nl", word)[1:]
+    assert tokens("nl", word, mode="query") == [(dutch_stem(word), 0)]
+
+
+def test_lexicalised_derivations_do_not() -> None:
+    assert word_terms("nl", "verkeer") == (dutch_stem("verkeer"),)
+    assert word_terms("nl", "verzekering") == (dutch_stem("verzekering"),)
+
+
+def test_ellipsis_completes_at_the_truncated_word() -> None:
+    analyzer = analyzer_for("nl")
+    text = "Zon- en windenergie, energieopwekking en -besparing"
+    found = [(t.text, t.pos, t.startchar, t.endchar)
+             for t in analyzer(text, positions=True, chars=True)]
+    assert found == [
+        ("zon", 0, 0, 3), ("zonenergie", 0, 0, 3), ("energie", 0, 0, 3),
+        ("windenergie", 1, 8, 19), ("wind", 1, 8, 19), ("energie", 1, 8, 19),
+        ("energieopwek", 2, 21, 37), ("energie", 2, 21, 37), ("opwek", 2, 21, 37),
+        ("bespar", 3, 42, 51), ("energiebespar", 3, 42, 51), ("energie", 3, 42, 51),
+    ]
+
+
+def test_ellipsis_with_a_stop_word_goes_with_the_full_word() -> None:
+    assert tokens("nl", "de voor- en nadelen") == [("nadel", 3), ("voordel", 3)]
+    assert dict(term_positions("dak- en thuisloosheid", "nl"))[0] == ("dak", "daklos")
+
+
+def test_query_mode_ignores_ellipsis_and_derivations() -> None:
+    assert tokens("nl", "zon- en windenergie verduurzaming", mode="query") == [
+        ("zon", 0), ("windenergie", 1), ("verduurzam", 2)]
+
+
+def test_english_has_no_ellipsis() -> None:
+    assert [term for term, _ in tokens("en", "solar- and wind energy")] == [
+        "solar", "wind", "energi"]

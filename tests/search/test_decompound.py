@@ -97,3 +97,44 @@ def test_fold_accents() -> None:
 def test_word_zipf_knows_common_words_and_not_nonsense() -> None:
     assert word_zipf("gemeente") > 5
     assert word_zipf("xqzvbrt") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        # "Lingen" is a town: the plural alone reads fietsen|stal|lingen.
+        ("fietsenstallingen", ["fietsen", "stallingen"]),
+        # Too common to beat its parts, but its singular splits.
+        ("zonnepanelen", ["zonne", "panelen"]),
+        ("kerncentrales", ["kern", "centrales"]),
+        ("natuurwetenschappen", ["natuur", "wetenschappen"]),
+        ("waterstanden", ["water", "standen"]),
+        ("gemeenteraden", ["gemeente", "raden"]),
+        ("doelstellingen", ["doel", "stellingen"]),
+        ("bewonersinitiatieven", ["bewoners", "initiatieven"]),
+    ],
+)
+def test_inflected_compounds_split_as_their_base(word: str, parts: list[str]) -> None:
+    assert split_compound(word) == parts
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "stallingen",  # plural of the simple word "stalling", not stal + lingen
+        "kantoren",  # kantoor, not kant + oren
+        "planeten",
+        "leeftijden",
+        "luchthavens",  # "luchthaven" stays whole, so does its plural
+        "combineren",  # a verb: "combineer" is its stem, not a singular
+        "waarschuwen",
+    ],
+)
+def test_plurals_of_simple_words_and_verbs_stay_whole(word: str) -> None:
+    assert split_compound(word) == []
+
+
+def test_pronominal_adverbs_are_never_parts() -> None:
+    assert "erop" not in split_compound("kinderopvang")
+    assert split_compound("vingerafdrukken") == ["vinger", "afdrukken"]
+    assert split_compound("daaropvolgende") == []
