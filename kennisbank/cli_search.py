@@ -5,19 +5,26 @@ so searches keep working while it runs; changes saved meanwhile are caught
 up under the write lock just before the swap. ``check-index`` compares every
 item with its index entry and repairs what differs. ``index-worker`` applies
 the outbox continuously, for deployments with several processes or with
-``KENNISBANK_SEARCH_INLINE_DRAIN=false``.
+``KENNISBANK_SEARCH_INLINE_DRAIN=false``. All three keep the cross-lingual
+lexicon's learned term pairs current too (``search.lexicon.store``), and
+``check-index`` says what the lexicon holds (FreeDict installed or not).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
+from sqlalchemy.orm import Session
 
+from .content.registry import current_registry
 from .extensions import db
 from .models import Item
 from .search import outbox
 from .search.backend import SearchUnavailable
+from .search.lexicon import store as lexicon_store
+from .search.lexicon.service import current_lexicon
 from .search.service import current_search
 
 
@@ -32,6 +39,36 @@ def reindex() -> None:
         count = outbox.rebuild(backend, progress=bar.update)
     seconds = max(time.monotonic() - started, 1e-6)
     click.echo(f"Indexed {count} items in {seconds:.1f} s ({count / seconds:.0f} items/s).")
+    _learn()
+
+
+def _learn() -> None:
+    """Relearn the lexicon's term pairs from the bilingual items, and say so."""
+    started = time.monotonic()
+    items, pairs = lexicon_store.rebuild(current_registry())
+    click.echo(f"Lexicon: learned {len(pairs)} term pairs from {items} bilingual items "
+               f"in {time.monotonic() - started:.1f} s.")
+
+
+def _lexicon_report(repair: bool) -> bool:
+    """Print what the lexicon holds; relearn stale pairs unless ``repair`` is off.
+    Returns whether the learned pairs are (now) current."""
+    status = current_lexicon().status()
+    for note in status.notes:
+        click.echo(f"Warning: {note}.")
+    freedict = ", ".join(status.freedict) or "not installed"
+    click.echo(f"Lexicon: FreeDict {freedict}; {status.vocabulary_terms} vocabulary terms, "
+               f"{status.learned_pairs} learned pairs, {status.plugin_sets} plugin and "
+               f"{status.editor_sets} editor synonym sets.")
+    with Session(db.engine) as session:
+        stale = lexicon_store.read_state(session).stale
+    if not stale:
+        return True
+    if not repair:
+        click.echo("Learned lexicon: out of date.")
+        return False
+    _learn()
+    return True
 
 
 @click.command("check-index")
@@ -50,8 +87,11 @@ def check_index(dry_run: bool) -> None:
             click.echo(f"{label}: {len(ids)} ({shown})")
     if report.schema_outdated:
         click.echo("The index was built for other content types: run `kennisbank reindex`.")
+    lexicon_current = _lexicon_report(repair=not dry_run)
     if not report.drift:
         click.echo("The index matches the database.")
+        if not lexicon_current:
+            raise click.ClickException("the learned lexicon is out of date")
         return
     if dry_run:
         raise click.ClickException("the index differs from the database")
@@ -79,6 +119,8 @@ def index_worker(interval: float, once: bool) -> None:
             applied = 0
         if applied:
             click.echo(f"Applied {applied} index updates.")
+        if lexicon_store.refresh(current_registry(), inline_limit=sys.maxsize):
+            click.echo("Relearned the lexicon's term pairs.")
         if once:
             return
         time.sleep(interval)

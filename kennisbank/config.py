@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     # Matches the PostgreSQL search backend counts and ranks exactly; a larger
     # result set is estimated from a sample (0: always exact, however slow).
     "SEARCH_EXACT_LIMIT": 2_000,
+    # Where FreeDict's dictd files are (Debian's dict-freedict-nld-eng and -eng-nld).
+    "LEXICON_DICTD_DIR": "/usr/share/dictd",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -170,6 +170,37 @@ def render_item_fields(item: Item, lang: str) -> Markup | str | None:
 
 
 @hookspec
+def register_synonyms() -> list[dict[str, list[str]]] | None:
+    """Return synonym sets that search applies to every query.
+
+    Called once while the app is built. A set holds terms (words or short
+    phrases) that mean the same, in Dutch, English or both:
+    ``{"nl": ["wateroverlast"], "en": ["pluvial flooding", "surface water flooding"]}``.
+    A query holding one of the terms also searches for the others: terms of
+    the query's language as synonyms, terms of the other language as
+    translations (cross-lingual search). Sets work like the ones editors keep
+    on the synonyms admin page; use them for a sector's domain vocabulary.
+
+    :return: a list of ``{"nl": [str, ...], "en": [str, ...]}``, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def translate_query(text: str, source: str, target: str) -> list[str] | str | None:
+    """Translate a search query with a machine-translation service.
+
+    Called for each search that translates (the reader's query in
+    ``source``, "nl" or "en", searched in ``target`` too), before the
+    built-in lexicon is used, with the words of the query as typed. Keep it
+    fast (a time limit, a cache): it runs inside the search request. An item
+    matching every word of a returned translation counts as a translated match.
+    Stops at first non-None result.
+
+    :return: the translation (or a few), or ``None`` to leave it to the lexicon.
+    """
+
+
+@hookspec
 def startup(app: Flask) -> None:
     """Called once, when the app is fully built and before it serves requests.
 

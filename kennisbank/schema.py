@@ -58,7 +58,9 @@ MODEL_MODULES = (
     "kennisbank.models",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.synonyms.models",
     "kennisbank.search.pg_tables",
+    "kennisbank.search.lexicon.models",
     "kennisbank.ratelimit",
 )
 #: Key of the PostgreSQL advisory lock held while start-up migrates.

@@ -309,6 +309,83 @@ def test_hook_index_document(tmp_path: Path) -> None:
     assert "hooktest-keyword" in document["keywords"] and "fietsen" in document["keywords"]
 
 
+# -- search -------------------------------------------------------------------------
+
+
+def search_ids(app: Flask, text: str, **params: str) -> list[int]:
+    response = app.test_client().get("/api/v1/search", query_string={"q": text, **params})
+    assert response.status_code == 200
+    return [hit["id"] for hit in response.get_json()["results"]]
+
+
+class DomainPlugin:
+    @hookimpl
+    def register_synonyms(self) -> list[dict[str, list[str]]]:
+        return [{"nl": ["wijkregisseur"], "en": ["community officer"]},
+                {"en": ["allotment", "community garden"]}]
+
+
+def test_hook_register_synonyms(tmp_path: Path) -> None:
+    """A plugin's sets translate (Dutch-only text found in English) and equate words."""
+    app = make_app(tmp_path, EXTRA_PLUGINS=[DomainPlugin()])
+    dutch = save(app, tags=[], translations={"nl": {"title": "De wijkregisseur", "summary": "",
+                                                    "body": "Zij kent de buurt."}})
+    garden = save(app, tags=[], translations={"en": {"title": "A community garden",
+                                                     "summary": "", "body": "Grow food."}})
+    assert search_ids(app, "community officer", lang="en")[0] == dutch
+    assert search_ids(app, "allotment", lang="en") == [garden]
+    assert dutch not in search_ids(app, "community officer", lang="en", translate="false")
+
+
+class BadSynonymsPlugin:
+    @hookimpl
+    def register_synonyms(self) -> list[Any]:
+        return [["not", "a", "set"]]
+
+
+def test_a_bad_synonym_set_stops_the_start_naming_the_plugin(tmp_path: Path) -> None:
+    import pytest
+
+    from kennisbank.plugins import PluginError
+
+    with pytest.raises(PluginError, match="BadSynonymsPlugin"):
+        make_app(tmp_path, EXTRA_PLUGINS=[BadSynonymsPlugin()])
+
+
+class TranslatorPlugin:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[tuple[str, str, str]] = []
+
+    @hookimpl
+    def translate_query(self, text: str, source: str, target: str) -> list[str]:
+        self.calls.append((text, source, target))
+        if self.fail:
+            raise TimeoutError("the translation service did not answer")
+        return ["zwerfafval opruimen"] if text == "litter picking" else []
+
+
+def test_hook_translate_query(tmp_path: Path) -> None:
+    """A machine translation of the whole query finds items with all its words."""
+    plugin = TranslatorPlugin()
+    app = make_app(tmp_path, EXTRA_PLUGINS=[plugin])
+    dutch = save(app, tags=[], translations={"nl": {
+        "title": "Zwerfafval opruimen", "summary": "", "body": "Vrijwilligers in het park."}})
+    response = app.test_client().get("/api/v1/search", query_string={
+        "q": "litter picking", "lang": "en"}).get_json()
+    assert [hit["id"] for hit in response["results"]] == [dutch]
+    assert response["results"][0]["found_via"] == ["zwerfafval opruimen"]
+    assert ("litter picking", "en", "nl") in plugin.calls
+    assert search_ids(app, "litter picking", lang="en", translate="false") == []
+
+
+def test_a_failing_translation_service_does_not_fail_the_search(tmp_path: Path) -> None:
+    app = make_app(tmp_path, EXTRA_PLUGINS=[TranslatorPlugin(fail=True)])
+    english = save(app, tags=[], translations={"en": {
+        "title": "Litter picking", "summary": "", "body": "Volunteers in the park."}})
+    assert search_ids(app, "litter picking", lang="en") == [english]
+
+
 # -- lifecycle events -----------------------------------------------------------------
 
 

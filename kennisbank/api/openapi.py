@@ -93,6 +93,10 @@ def _parameters(registry: Registry) -> dict[str, Any]:
     }
 
 
+#: An on/off search parameter, as ``search.service`` reads it.
+SWITCH = {"type": "string", "enum": ["true", "false", "1", "0", "on", "off", "yes", "no"]}
+
+
 def _search_parameters(registry: Registry) -> list[dict[str, Any]]:
     """The search page's parameters, from the search service's own limits and facets."""
     # The limit on values counts distinct non-blank ones, which no array keyword says.
@@ -106,6 +110,10 @@ def _search_parameters(registry: Registry) -> list[dict[str, Any]]:
                "Page number, from 1."),
         _query("per_page", {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_PER_PAGE},
                "Results per page."),
+        _query("translate", SWITCH, "Also search the other language with a translation of "
+               "the query (default true)."),
+        _query("correct", SWITCH, "When the query finds nothing, run it with its typing "
+               "errors corrected (default true); false searches the words exactly as typed."),
         *(
             _query(name, facet, f"Filter on the facet {name}: values OR-ed, facets AND-ed; "
                    f"at most {MAX_FILTER_VALUES} different values.", style="form", explode=True)
@@ -251,11 +259,13 @@ def _paths(registry: Registry) -> dict[str, Any]:
                 "summary": "Import JSON Lines, all or nothing (editors and admins).",
                 "description": (
                     "One item a line, as exported. An item with a known external_id is "
-                    "updated. Editors may import items of their own sectors only."
+                    "updated. Editors may import items of their own sectors only. Lines "
+                    "with \"kind\": \"synonym_set\" add to the synonym list."
                 ),
                 "security": REQUIRED_AUTH, "parameters": [_p("lang")],
                 "requestBody": {"required": True, "content": {JSONL: {"schema": {
-                    "type": "array", "minItems": 1, "items": _ref("ItemInput"),
+                    "type": "array", "minItems": 1,
+                    "items": {"anyOf": [_ref("ItemInput"), _ref("SynonymSetLine")]},
                     "description": "Each element is one line of the body.",
                 }}}},
                 "responses": {
@@ -269,13 +279,15 @@ def _paths(registry: Registry) -> dict[str, Any]:
         "/export": {
             "get": {
                 "operationId": "exportItems",
-                "summary": "Every item you may see as JSON Lines (editors and admins).",
+                "summary": "Every item you may see as JSON Lines, then the synonym sets "
+                           "(editors and admins).",
                 "security": REQUIRED_AUTH,
                 "parameters": [_p(n) for n in ("lang", "sector", "type", "status")],
                 "responses": {
-                    "200": _ok("One item a line.", {"type": "array", "items": _ref("ItemData"),
-                                                   "description": "Each element is one line."},
-                               media=JSONL),
+                    "200": _ok("One item a line, then one synonym set a line.", {
+                        "type": "array",
+                        "items": {"anyOf": [_ref("ItemData"), _ref("SynonymSetLine")]},
+                        "description": "Each element is one line."}, media=JSONL),
                     **_errors(400, 401, 403),
                 },
             },

@@ -111,7 +111,27 @@ def _search_result() -> dict[str, Any]:
         "score": {"type": ["number", "null"]}, "highlights": array(STRING), "url": STRING,
         "found_in": {**array(STRING),
                      "description": "Names of the attachments holding a query word."},
+        "found_via": {**array(STRING),
+                      "description": "Translations or synonyms through which the item matched "
+                                     "a word of the query it does not hold itself."},
+        "missing": {**array(STRING),
+                    "description": "Parts of the query the item does not match (only when "
+                                   "the search was loosened)."},
     })
+
+
+def _expansion() -> dict[str, Any]:
+    words = array(obj({"words": STRING, "terms": array(STRING)}))
+    return {
+        "oneOf": [{"type": "null"}, obj({
+            "source": {"type": "string", "enum": list(LANGUAGES)},
+            "target": {"type": "string", "enum": list(LANGUAGES)},
+            "translations": words, "synonyms": words,
+        })],
+        "description": "What was searched for besides the words as typed: the query read as "
+                       "`source` language, per part its translations into `target` and its "
+                       "synonyms (only terms published content holds).",
+    }
 
 
 def _content_types() -> dict[str, Any]:
@@ -139,6 +159,15 @@ def _revisions() -> dict[str, Any]:
         "snapshot": {"type": "object"},
     })
     return obj({"item_id": INTEGER, "revisions": array(revision)})
+
+
+def _import_report() -> dict[str, Any]:
+    """Items created, updated, unchanged; the same for synonym sets when the file held any."""
+    counts = {"created": INTEGER, "updated": INTEGER, "unchanged": INTEGER}
+    report = obj(dict(counts))
+    report["properties"]["synonym_sets"] = {
+        **obj(dict(counts)), "description": "Present when the file held synonym sets."}
+    return report
 
 
 def response_schemas(registry: Registry) -> dict[str, Any]:
@@ -170,7 +199,7 @@ def response_schemas(registry: Registry) -> dict[str, Any]:
         "Item": item,
         "ItemList": obj({"total": INTEGER, "page": INTEGER, "per_page": INTEGER,
                          "pages": INTEGER, "items": array(_ref("ItemSummary"))}),
-        "ImportReport": obj({"created": INTEGER, "updated": INTEGER, "unchanged": INTEGER}),
+        "ImportReport": _import_report(),
         "ContentTypes": _content_types(),
         "SearchResult": _search_result(),
         "SearchPage": obj({
@@ -179,8 +208,17 @@ def response_schemas(registry: Registry) -> dict[str, Any]:
             "results": array(_ref("SearchResult")),
             "facets": {"type": "object", "additionalProperties": array(facet_value),
                        "propertyNames": {"enum": list(all_facets(registry))}},
-            "suggestion": OPTIONAL_STRING,
+            "suggestion": {**OPTIONAL_STRING,
+                           "description": "A corrected query to offer (\"did you mean\")."},
             "estimated": BOOLEAN,
+            "query": {**STRING, "description": "The query that ran: `q`, or its correction."},
+            "corrected_from": {**OPTIONAL_STRING,
+                               "description": "`q` as typed, when it found nothing and its "
+                                              "correction (`query`) ran instead."},
+            "loosened": {**BOOLEAN, "description": "No item matched every word: items "
+                                                  "matching most of them are shown."},
+            "translate": {**BOOLEAN, "description": "Whether the other language was searched."},
+            "expansion": _expansion(),
         }),
         "Related": obj({"results": array(_ref("SearchResult"))}),
         "Revisions": _revisions(),

@@ -136,6 +136,7 @@ def save_item(
     created = item is None
     before = {} if item is None else item_to_data(item)
     was_published = item is not None and item.status == "published"
+    was_learned_from = was_published and _bilingual(before["translations"])
     if item is None:
         item = Item(owner=user, translations=[])
         db.session.add(item)
@@ -156,6 +157,8 @@ def save_item(
                      changed=changed, snapshot=after)
         )
         queue_index(item.id, "index")
+        if was_learned_from or (item.status == "published" and _bilingual(after["translations"])):
+            _lexicon_changed()
     hook().item_saved(item=item, created=created)
     if published_now:
         hook().item_published(item=item)
@@ -188,7 +191,22 @@ def delete_item(item: Item) -> None:
     """Delete an item; its search entry goes in the same transaction."""
     hook().item_deleted(item=item)
     queue_index(item.id, "delete")
+    if item.status == "published" and _bilingual([t.lang for t in item.translations]):
+        _lexicon_changed()
     db.session.delete(item)
+
+
+def _bilingual(languages: Any) -> bool:
+    return {"nl", "en"} <= set(languages)
+
+
+def _lexicon_changed() -> None:
+    """A published item in both languages changed, was published or went: the
+    search lexicon learns its term pairs from those (``search.lexicon``), so
+    it is out of date from this transaction on."""
+    search = current_app.extensions.get(SEARCH_EXTENSION_KEY)
+    if search is not None:
+        search.lexicon_changed(db.session)
 
 
 def queue_index(item_id: int, action: str) -> None:
@@ -207,7 +225,8 @@ def commit() -> None:
 
     The index update runs after the commit on purpose: if it fails, the
     outbox rows are still there and are applied on the next commit or by
-    ``kennisbank check-index``; nothing saved is lost.
+    ``kennisbank check-index``; nothing saved is lost. So does relearning the
+    lexicon's term pairs when the commit changed a bilingual published item.
     """
     db.session.commit()
     search = current_app.extensions.get(SEARCH_EXTENSION_KEY)

@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..auth.policy import Visibility
 from ..models import Item
+from .plan import QueryPlan, direct_plan
+from .vocabulary import Words
 
 SORTS = ("relevance", "newest", "title")
 DEFAULT_PER_PAGE = 20
@@ -48,6 +50,11 @@ class SearchQuery:
     visibility: Visibility
     text: str = ""
     lang: str = "nl"
+    #: How to match ``text`` (built by :mod:`.expand`); None: the text as its syntax
+    #: reads, without synonyms, translations or word formation (:func:`.plan.direct_plan`).
+    plan: QueryPlan | None = None
+    #: Loosen to most of the words when matching every word finds too little.
+    loosen: bool = True
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str | None = None
     page: int = 1
@@ -55,6 +62,12 @@ class SearchQuery:
     facets: tuple[str, ...] = ()
     highlight: bool = True
     constraints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def text_plan(self) -> QueryPlan | None:
+        """The plan to match with, or None without a text."""
+        if not self.text.strip():
+            return None
+        return self.plan if self.plan is not None else direct_plan(self.text)
 
     @property
     def effective_sort(self) -> str:
@@ -89,6 +102,11 @@ class Hit:
     highlights: list[str] = field(default_factory=list)
     extra_words: dict[str, frozenset[str]] = field(default_factory=dict)
     found_in: list[str] = field(default_factory=list)
+    #: Translations or synonyms through which it matched a part of the query
+    #: it does not hold itself ("found via: fietsstraat").
+    via: list[str] = field(default_factory=list)
+    #: Parts of the query it does not match (only when the search was loosened).
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -104,6 +122,10 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     estimated: bool = False
+    #: Not every part of the query had to match: matching all found too little.
+    loosened: bool = False
+    #: Numbers of the plan's clauses that no visible item matches.
+    unmatched: tuple[int, ...] = ()
 
 
 @dataclass
@@ -147,8 +169,8 @@ class SearchBackend(Protocol):
     ) -> list[Hit]:
         """Items like ``item_id`` that ``visibility`` allows, never the item itself."""
 
-    def suggest(self, text: str) -> str | None:
-        """A corrected query of real words from published content, or None."""
+    def vocabulary(self) -> Words:
+        """The words and terms of published content (corrections, known terms)."""
 
     def clear(self) -> None:
         """Remove every entry."""
@@ -200,4 +222,6 @@ def describe(hit: Hit) -> dict[str, Any]:
         "score": hit.score,
         "highlights": hit.highlights,
         "found_in": hit.found_in,
+        "found_via": hit.via,
+        "missing": hit.missing,
     }

@@ -25,7 +25,6 @@ from ..content.types import ContentType, Field
 from ..markup import plain_text
 from ..models import Item
 from ..plugins import hook
-from .analysis import WORD_RE, plain_word
 from .schema import searchable_fields
 
 #: Characters and line starts that can make Markdown differ from its text.
@@ -146,12 +145,3 @@ def build_document(item: Item, registry: Registry) -> dict[str, Any]:
     }
     hook().index_document(item=item, document=document)
     return document
-
-
-def published_words(texts: dict[str, dict[str, str]]) -> list[str]:
-    """The distinct plain words of a published item's titles, summaries and
-    bodies: its share of the "did you mean" dictionary (every backend's)."""
-    text = "\n".join(values.get(name, "") for values in texts.values()
-                     for name in ("title", "summary", "body"))
-    found = {plain_word(word) for word in set(WORD_RE.findall(text))}
-    return sorted(word for word in found if word is not None)

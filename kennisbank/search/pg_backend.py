@@ -44,6 +44,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -62,17 +63,12 @@ from .backend import (
     SearchUnavailable,
 )
 from .parallel import run_parts
-from .pg_document import (
-    TextQuery,
-    document_row,
-    signature,
-    text_query,
-)
+from .pg_document import document_row, signature
+from .pg_plan import TextQuery, alternative_query, as_tsquery, plan_query
 from .pg_query import (
     SAMPLE_BUCKETS,
     PostgresWords,
     Sample,
-    as_tsquery,
     docs,
     extra_words,
     highlight,
@@ -83,8 +79,8 @@ from .pg_query import (
     search_statement,
     words_table,
 )
+from .plan import LOOSEN_BELOW, QueryPlan, explain_via
 from .schema import text_names
-from .suggest import suggest_query
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "kennisbank.search.pending"
@@ -294,13 +290,61 @@ class PostgresBackend:
     # Reading
 
     def search(self, query: SearchQuery) -> SearchResult:
-        wanted = text_query(query.text) if query.text.strip() else None
-        if query.text.strip() and wanted is None:
+        plan = query.text_plan()
+        wanted = plan_query(plan) if plan is not None else None
+        if plan is not None and wanted is None:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
         with self._reading() as connection:
             return self.cache.get_or_compute(
                 ("search", query_key(query)), lambda: pg_cache.generation(connection),
-                lambda: self._search(connection, query, wanted))
+                lambda: self._matched(connection, query, plan, wanted))
+
+    def _matched(self, connection: Connection, query: SearchQuery, plan: QueryPlan | None,
+                 wanted: TextQuery | None) -> SearchResult:
+        """Every clause first; when that finds too little, most of them (as the
+        Whoosh backend does, :mod:`.whoosh_plan`)."""
+        found = self._search(connection, query, wanted)
+        if plan is None or wanted is None or found.total >= LOOSEN_BELOW:
+            return found
+        unmatched = self._unmatched(connection, query, wanted)
+        if query.loosen and len(plan.clauses) > 1:
+            loose = plan_query(plan, loose=True)
+            looser = self._search(connection, query, loose)
+            if looser.total > found.total:
+                found, wanted = looser, loose
+                found.loosened = True
+        found.unmatched = unmatched
+        self._explain(connection, plan, wanted, found)
+        return found
+
+    def _unmatched(self, connection: Connection, query: SearchQuery,
+                   wanted: TextQuery) -> tuple[int, ...]:
+        """The clauses no visible row matches (asked only when few rows match all)."""
+        visible = query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)
+        tests = [exists().where(visible, docs.c.vector.bool_op("@@")(as_tsquery(clause)))
+                 for clause in wanted.clauses]
+        found = connection.execute(select(*tests)).one()
+        return tuple(n for n, matched in enumerate(found) if not matched)
+
+    def _explain(self, connection: Connection, plan: QueryPlan, wanted: TextQuery,
+                 found: SearchResult) -> None:
+        """Each shown hit's translations it was found through, and (loosened) the
+        clauses it misses: one statement over the page's rows."""
+        if not found.hits:
+            return
+        alternatives = [a for clause in plan.clauses for a in clause.alternatives]
+        tests = [docs.c.vector.bool_op("@@")(as_tsquery(alternative_query(a)))
+                 for a in alternatives]
+        rows = connection.execute(select(docs.c.item_id, array(tests))
+                                  .where(docs.c.item_id.in_([h.id for h in found.hits]))).all()
+        matched = {item_id: dict(zip([a.key for a in alternatives], flags, strict=True))
+                   for item_id, flags in rows}
+        for hit in found.hits:
+            flags = matched.get(hit.id, {})
+            hit.via = explain_via(plan, lambda a, f=flags: bool(f.get(a.key)))
+            if found.loosened:
+                hit.missing = [c.text for c in plan.clauses
+                               if not any(flags.get(a.key) for a in c.alternatives)]
 
     def _search(self, connection: Connection, query: SearchQuery,
                 wanted: TextQuery | None) -> SearchResult:
@@ -369,17 +413,8 @@ class PostgresBackend:
                 lambda: pg_cache.generation(connection),
                 lambda: related_hits(connection, item_id, visibility, lang, limit))
 
-    def suggest(self, text: str) -> str | None:
-        with self._reading() as connection:
-            def has_results(candidate: str) -> bool:
-                wanted = text_query(candidate)
-                if wanted is None:
-                    return False
-                return bool(connection.scalar(select(exists().where(
-                    docs.c.status == "published",
-                    docs.c.vector.bool_op("@@")(as_tsquery(wanted.tsquery))))))
-
-            return suggest_query(PostgresWords(connection), text, has_results)
+    def vocabulary(self) -> PostgresWords:
+        return PostgresWords(self._reading)
 
     def count(self) -> int:
         with self._reading() as connection:

@@ -27,21 +27,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Analyzer
-
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
 from .analysis import (
-    analyzer_for,
     keyword_analyzer,
     normalize_keyword,
     term_positions,
     word_terms,
 )
-from .document import build_document, published_words
-from .querytext import QueryItem, parse_items
-from .schema import facet_names, text_names
+from .document import build_document
+from .schema import ANALYSIS_VERSION, facet_names, text_names
+from .vocabulary import vocabulary
 
 KEYWORDS = "kw"
 #: Weight letters; D (the default) is written without a letter.
@@ -53,8 +50,6 @@ MAX_POSITIONS_PER_WORD = 256
 FIELD_GAP = 8
 MAX_VECTOR_BYTES = 900_000
 MAX_KEYWORD_LENGTH = 500
-#: Bump when the analysis changes, so ``check-index`` reports the rows as outdated.
-ANALYSIS_VERSION = "1"
 
 
 def quote(lexeme: str) -> str:
@@ -158,6 +153,11 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
             if values.get(name):
                 vector.add_text(lang, values[name], WEIGHTS.get(name, "D"))
     vector.add_keywords(document["keywords"])
+    tags = ", ".join(str(tag) for tag in document["keywords"] if tag)
+    if tags:
+        # Tags read as text too (``groene daken`` found word by word), as in Whoosh.
+        for lang in LANGUAGES:
+            vector.add_text(lang, tags, WEIGHTS["keywords"])
     extra_text = "\n".join(str(text) for text in document["extra_text"] if text)
     if extra_text:
         for lang in LANGUAGES:
@@ -192,63 +192,7 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
             "summaries": {lang: values.get("summary", "") for lang, values in texts.items()},
         },
         "texts": texts,
-        "words": published_words(texts) if published else None,
+        "words": vocabulary(document) if published else None,
         "stamp": document["stamp"],
         "signature": row_signature,
     }
-
-
-@dataclass
-class TextQuery:
-    """A reader's query as ``tsquery`` text, and the stems to highlight per language."""
-
-    tsquery: str
-    terms: dict[str, list[str]]
-
-
-def _tokens(analyzer: Analyzer, words: list[str]) -> list[str]:
-    return [token.text for token in analyzer(" ".join(words), mode="query")]
-
-
-def _item_query(item: QueryItem) -> tuple[str | None, dict[str, list[str]]]:
-    """The item in any language or the keywords (None if it cannot be
-    required), and its stems per language.
-
-    As in Whoosh, a single word that one language drops (a stop word there)
-    is not required at all, and a phrase needs its words in order in one field.
-    """
-    stems = {lang: _tokens(analyzer_for(lang), item.words) for lang in LANGUAGES}
-    alternatives = [" <-> ".join(quote(f"{lang}:{t}") for t in stems[lang]) or None
-                    for lang in LANGUAGES]
-    keywords = _tokens(keyword_analyzer(commas=True), item.words)
-    alternatives.append(" & ".join(quote(f"{KEYWORDS}:{t}") for t in keywords) or None)
-    found = [a for a in alternatives if a]
-    if not found or (len(item.words) == 1 and len(found) < len(alternatives)):
-        return None, stems
-    return " | ".join(f"( {a} )" for a in found), stems
-
-
-def text_query(text: str) -> TextQuery | None:
-    """``text`` read like :func:`.querytext.parse_user_query` reads it, as a
-    ``tsquery``; None when nothing can be required (empty, only stop words or
-    only exclusions), which matches nothing."""
-    clauses, excluded = parse_items(text)
-    terms: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
-    required = []
-    for clause in clauses:
-        alternatives = []
-        for item in clause:
-            query, stems = _item_query(item)
-            if query is not None:
-                alternatives.append(query)
-                for lang, found in stems.items():
-                    terms[lang] += [stem for stem in found if stem not in terms[lang]]
-        if alternatives:
-            required.append(" | ".join(f"( {a} )" for a in alternatives))
-    if not required:
-        return None
-    tsquery = " & ".join(f"( {r} )" for r in required)
-    exclusions = [q for q in (_item_query(item)[0] for item in excluded) if q]
-    if exclusions:
-        tsquery = f"( {tsquery} ) & !( {' | '.join(f'( {e} )' for e in exclusions)} )"
-    return TextQuery(tsquery=tsquery, terms=terms)

@@ -7,7 +7,8 @@ replica; nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,25 +28,24 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, aggregate_order_by, array
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
 from .backend import MAX_RESULT_WINDOW, Hit, SearchQuery
 from .highlight import MAX_FRAGMENTS, fragments, matching_spans
-from .pg_document import RANK_WEIGHTS, TextQuery, facet_code, quote
+from .pg_document import facet_code, quote
+from .pg_plan import RANK_NORMALIZATION, RANK_WEIGHTS_SQL, TextQuery, as_tsquery
 from .pg_tables import SAMPLE_BUCKETS, SearchDocument, SearchWord
 
 #: A facet filter: the facet and the values of which an item needs one.
 Filter = tuple[str, tuple[str, ...]]
-RANK_NORMALIZATION = 1
 RELATED_TERMS = 12
 #: Related items are ranked among at most this many candidates (bounded cost at 1M items).
 RELATED_CANDIDATES = 5000
 
 docs = SearchDocument.__table__
 words_table = SearchWord.__table__
-RANK_WEIGHTS_SQL = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
 #: The row's sample bucket, as the index of migration 0004 computes it.
 row_bucket = docs.c.item_id.op("%")(literal_column(str(SAMPLE_BUCKETS)))
 
@@ -54,34 +54,42 @@ def facet_codes(facet: str, values: Iterable[str]) -> Any:
     return cast([facet_code(facet, value) for value in values], ARRAY(Text))
 
 
-def as_tsquery(query: str) -> Any:
-    return cast(literal(query), TSQUERY)
-
-
 class PostgresWords:
-    """``search_words`` as the "did you mean" dictionary; ``pg_trgm`` finds near words."""
+    """``search_words`` as the vocabulary (:mod:`.vocabulary`); ``pg_trgm`` finds
+    the entries near a misspelling. ``reading`` opens a connection to read from."""
 
     #: Lower than pg_trgm's default (0.3) so one typo in a short word still qualifies.
     SIMILARITY = 0.2
 
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
+    def __init__(self, reading: Callable[[], AbstractContextManager[Connection]]) -> None:
+        self.reading = reading
 
-    def frequency(self, word: str) -> int:
-        return int(self.connection.scalar(
-            select(words_table.c.documents).where(words_table.c.word == word)) or 0)
+    def frequency(self, entry: str) -> int:
+        with self.reading() as connection:
+            return int(connection.scalar(
+                select(words_table.c.documents).where(words_table.c.word == entry)) or 0)
 
-    def near(self, word: str, maxdist: int, prefix: int) -> list[str]:
-        self.connection.execute(select(func.set_config(
-            "pg_trgm.similarity_threshold", str(self.SIMILARITY), True)))
-        similar = words_table.c.word.bool_op("%")(word)
-        return list(self.connection.scalars(
-            select(words_table.c.word)
-            .where(similar, words_table.c.documents > 0,
-                   func.left(words_table.c.word, prefix) == word[:prefix],
-                   func.abs(func.length(words_table.c.word) - len(word)) <= maxdist)
-            .order_by(func.similarity(words_table.c.word, word).desc(), words_table.c.word)
-            .limit(40)))
+    def known(self, entries: Iterable[str]) -> set[str]:
+        wanted = list(entries)
+        if not wanted:
+            return set()
+        with self.reading() as connection:
+            return set(connection.scalars(select(words_table.c.word).where(
+                words_table.c.word.in_(wanted), words_table.c.documents > 0)))
+
+    def near(self, entry: str, maxdist: int, prefix: int) -> list[str]:
+        with self.reading() as connection:
+            connection.execute(select(func.set_config(
+                "pg_trgm.similarity_threshold", str(self.SIMILARITY), True)))
+            similar = words_table.c.word.bool_op("%")(entry)
+            return list(connection.scalars(
+                select(words_table.c.word)
+                .where(similar, words_table.c.documents > 0,
+                       func.left(words_table.c.word, prefix) == entry[:prefix],
+                       func.abs(func.length(words_table.c.word) - len(entry)) <= maxdist)
+                .order_by(func.similarity(words_table.c.word, entry).desc(),
+                          words_table.c.word)
+                .limit(60)))
 
 
 def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
@@ -90,7 +98,7 @@ def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(facet_codes(facet, values)) if values else false())
     if wanted is not None:
-        conditions.append(docs.c.vector.bool_op("@@")(as_tsquery(wanted.tsquery)))
+        conditions += wanted.condition(docs.c.vector)
     return conditions
 
 
@@ -189,8 +197,7 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
         columns += [docs.c.facets, *[flag.label(f"f{number}")
                                      for number, flag in enumerate(_filtered(counting))]]
     if sort == "relevance" and wanted is not None:
-        columns.append(func.ts_rank(RANK_WEIGHTS_SQL, docs.c.vector, as_tsquery(wanted.tsquery),
-                                    RANK_NORMALIZATION).label("score"))
+        columns.append(wanted.score(docs.c.vector).label("score"))
     elif sort == "title":
         columns.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
                        .label("title"))
@@ -274,7 +281,7 @@ def related_hits(connection: Connection, item_id: int, visibility: Visibility, l
 
 def query_key(query: SearchQuery) -> tuple[Any, ...]:
     """Everything a result depends on, hashable."""
-    return (query.visibility, query.text, query.lang,
+    return (query.visibility, query.text, query.plan, query.loosen, query.lang,
             tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
             query.sort, query.page, query.per_page, query.facets, query.highlight,
             query.constraints)
@@ -292,6 +299,8 @@ def _key_terms(connection: Any, item_id: int) -> list[str]:
         lang, _, stem = lexeme.partition(":")
         if lang not in LANGUAGES or len(stem) < 3 or stem.isdigit():
             continue
+        if letters and set(letters) == {"B"}:
+            continue  # only in the tags, which related items do not compare (as in Whoosh)
         score = sum(weights.get(letter, 1.0) for letter in letters or ["D"])
         scored.setdefault(lang, []).append((-score, lexeme))
     return [lexeme for found in scored.values() for _, lexeme in sorted(found)[:RELATED_TERMS]]

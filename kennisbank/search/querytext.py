@@ -4,7 +4,8 @@ The search box accepts a small, forgiving syntax:
 
 * words: every word must match, in at least one of the searched fields
   (``And`` across words of an ``Or`` across fields; Whoosh ranks with BM25F);
-* ``"quoted phrases"``: the words in this order, in one field;
+* ``"quoted phrases"``: the words in this order, in one field; a word joined
+  by hyphens (``e-bike``) is read as the phrase of its parts;
 * ``-word`` and ``-"a phrase"``: leave out documents that match;
 * ``a OR b``: either (only the uppercase word between two positive terms).
 
@@ -54,11 +55,21 @@ _LEXEME = re.compile(r'(?P<neg>-*)"(?P<phrase>[^"]*)"|(?P<chunk>[^\s"]+)|"')
 
 @dataclass
 class QueryItem:
-    """One unit of the query: a word, a phrase or the OR operator."""
+    """One unit of the query: a word, a phrase or the OR operator.
+
+    ``quoted``: typed in quotes; ``hyphenated``: one word with hyphens
+    (``e-bike``, ``zonne-energie``), read as a phrase of its parts."""
 
     words: list[str]
     negated: bool = False
     is_or: bool = False
+    quoted: bool = False
+    hyphenated: bool = False
+
+    @property
+    def text(self) -> str:
+        """The item as typed (lowercase aside): words joined by hyphens or spaces."""
+        return ("-" if self.hyphenated else " ").join(self.words)
 
 
 def _clean(text: str) -> str:
@@ -78,6 +89,21 @@ def _words(text: str) -> list[str]:
     return [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(text)]
 
 
+def _chunk_items(chunk: str) -> list[QueryItem]:
+    """The words of a chunk without spaces, those joined by single hyphens
+    (``e-bike``) kept together as one hyphenated item."""
+    groups: list[list[str]] = []
+    end = -1
+    for match in WORD_RE.finditer(chunk):
+        joined = end >= 0 and match.start() == end + 1 and chunk[end] == "-"
+        if joined:
+            groups[-1].append(match.group()[:MAX_WORD_LENGTH])
+        else:
+            groups.append([match.group()[:MAX_WORD_LENGTH]])
+        end = match.end()
+    return [QueryItem(words, hyphenated=len(words) > 1) for words in groups]
+
+
 def _lex(text: str) -> list[QueryItem]:
     """Split cleaned input into items, stopping at MAX_TERMS words."""
     items: list[QueryItem] = []
@@ -85,13 +111,14 @@ def _lex(text: str) -> list[QueryItem]:
     for match in _LEXEME.finditer(_clean(text)):
         chunk = match.group("chunk")
         if match.group("phrase") is not None:
-            found = [QueryItem(_words(match.group("phrase")), negated=bool(match.group("neg")))]
+            found = [QueryItem(_words(match.group("phrase")), negated=bool(match.group("neg")),
+                               quoted=True)]
         elif chunk == OR_OPERATOR:
             found = [QueryItem([chunk], is_or=True)]
         elif chunk is not None and chunk.startswith("-"):
             found = [QueryItem(_words(chunk), negated=True)]
         elif chunk is not None:
-            found = [QueryItem([word]) for word in _words(chunk)]
+            found = _chunk_items(chunk)
         else:
             continue
         for item in found:

@@ -37,6 +37,9 @@ BASE_TEXT = ("title", "summary", "body")
 #: How much a match in each kind of field counts (titles weigh most).
 BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "extra_text": 1.0, "keywords": 2.0}
 FIELD_BOOST = 1.0
+#: Bump when the analysis changes (the terms a text is indexed with): indexes and
+#: search rows built before then are reported as outdated by ``check-index``.
+ANALYSIS_VERSION = "3"
 
 
 class FacetTokenizer(Tokenizer):
@@ -57,11 +60,11 @@ class FacetTokenizer(Tokenizer):
 
 
 def spelling_analyzer() -> Analyzer:
-    """The "did you mean" dictionary holds real words a reader would type, not
-    stems. The indexer hands this field each document's distinct words already
-    normalised by ``analysis.plain_words`` (lowercase, accent-folded), so
-    splitting on spaces is all that is left to do: tokenising the whole text a
-    second time would cost a fifth of the indexing time."""
+    """The vocabulary of published content (:mod:`.vocabulary`): the indexer
+    hands this field each published document's entries already made
+    (``nl:fietsstraten``, ``nl=fietsstrat``), so splitting on spaces is all
+    that is left to do: tokenising the whole text a second time would cost a
+    fifth of the indexing time."""
     return SpaceSeparatedTokenizer()
 
 
@@ -101,13 +104,30 @@ def query_fields(registry: Registry, schema: Schema) -> dict[str, float]:
     """Index field -> boost for a user's query: every language's text, extra text
     and keywords. Fields missing from ``schema`` (an index built before a plugin
     was added) are left out rather than failing the search."""
-    fields: dict[str, float] = {}
+    return {name: boost for fields in query_spaces(registry, schema).values()
+            for name, boost in fields.items()}
+
+
+def query_spaces(registry: Registry, schema: Schema) -> dict[str, dict[str, float]]:
+    """Per space of a query plan (``nl``, ``en``: that language's texts and the
+    tags read as text; ``kw``: the tags as whole values) its fields and boosts."""
+    spaces: dict[str, dict[str, float]] = {}
     for lang in LANGUAGES:
-        for name in text_names(registry):
-            fields[text_field(name, lang)] = BOOSTS.get(name, FIELD_BOOST)
+        fields = {text_field(name, lang): BOOSTS.get(name, FIELD_BOOST)
+                  for name in text_names(registry)}
         fields[text_field("extra_text", lang)] = BOOSTS["extra_text"]
-    fields["keywords"] = BOOSTS["keywords"]
-    return {name: boost for name, boost in fields.items() if name in schema}
+        fields[text_field("keywords", lang)] = BOOSTS["keywords"]
+        spaces[lang] = {name: boost for name, boost in fields.items() if name in schema}
+    spaces["kw"] = {"keywords": BOOSTS["keywords"]} if "keywords" in schema else {}
+    return spaces
+
+
+def positional_fields(registry: Registry, schema: Schema) -> dict[str, list[str]]:
+    """Per language the fields whose word positions tell whether words stand
+    close together: title, summary, body and the tags."""
+    return {lang: [f for f in (*(text_field(n, lang) for n in BASE_TEXT),
+                               text_field("keywords", lang)) if f in schema]
+            for lang in LANGUAGES}
 
 
 def build_schema(registry: Registry) -> Schema:
@@ -127,8 +147,14 @@ def build_schema(registry: Registry) -> Schema:
         for name in text_names(registry)[1:]:
             fields[text_field(name, lang)] = TEXT(analyzer=analyzer, stored=True, chars=True)
         fields[text_field("extra_text", lang)] = TEXT(analyzer=analyzer)
+        # Tags read as text too (``groene daken`` found word by word); the exact
+        # values stay in ``keywords``.
+        fields[text_field("keywords", lang)] = TEXT(analyzer=analyzer)
     for name in facet_names(registry):
         fields[facet_field(name)] = KEYWORD(analyzer=FacetTokenizer())
+    # Never filled: its name carries the analysis version into the index's schema,
+    # so an index analysed otherwise has another signature (``schema_outdated``).
+    fields[f"analysis_v{ANALYSIS_VERSION}"] = STORED()
     return Schema(**fields)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
 from ..content.types import Labels
 from ..models import Item
+from ..plugins import hook
 from . import outbox
 from .backend import (
     DEFAULT_PER_PAGE,
@@ -37,11 +38,20 @@ from .backend import (
     SORTS,
     SearchBackend,
     SearchQuery,
+    SearchResult,
     SearchUnavailable,
     describe,
 )
+from .correct import corrected_text, corrections
+from .derivation import base_forms
+from .expand import build_plan
 from .facets import all_facets, facet_entries, facet_title
 from .found_in import mark_found_in
+from .lexicon.service import current_lexicon
+from .lexicon.store import mark_changed
+from .lexicon.store import refresh as refresh_lexicon
+from .plan import Expansion, QueryPlan
+from .vocabulary import KnownTerms
 from .whoosh_backend import REBUILD_PROCS, WhooshBackend
 
 MAX_QUERY_LENGTH = 1000
@@ -82,9 +92,13 @@ class Scope:
 @dataclass(frozen=True)
 class SearchParams:
     """What the reader asked for, validated; ``scopes`` maps a scope's parameter
-    to its value, ``scope_values`` to the facet values it stands for."""
+    to its value, ``scope_values`` to the facet values it stands for.
+    ``translate``: also search the other language; ``correct``: run a
+    corrected query at once when the query as typed finds nothing."""
 
     text: str = ""
+    translate: bool = True
+    correct: bool = True
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str | None = None
     page: int = 1
@@ -106,6 +120,13 @@ class SearchPage:
     suggestion: str | None
     #: The total and facet counts are estimates (a very large result set, sampled).
     estimated: bool = False
+    #: The query that ran: ``params.text``, or its correction (``corrected_from``).
+    query: str = ""
+    corrected_from: str | None = None
+    #: Not every word had to match (matching all of them found too little).
+    loosened: bool = False
+    #: The translations and synonyms searched for as well, if any.
+    expansion: Expansion | None = None
 
     @property
     def pages(self) -> int:
@@ -122,6 +143,11 @@ class SearchPage:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "estimated": self.estimated,
+            "query": self.query,
+            "corrected_from": self.corrected_from,
+            "loosened": self.loosened,
+            "translate": self.params.translate,
+            "expansion": self.expansion.to_json() if self.expansion else None,
         }
 
 
@@ -135,6 +161,17 @@ def _whole_number(args: Mapping[str, Any], name: str, default: int, highest: int
         errors[name] = f"must be a whole number from 1 to {highest}"
         return default
     return int(text)
+
+
+def _switch(args: Mapping[str, Any], name: str, errors: dict[str, str]) -> bool:
+    """An on/off parameter (default on): ``1``/``0``, ``true``/``false``, ``on``/``off``."""
+    raw = str(args.get(name) or "").strip().lower()
+    if raw in ("", "1", "true", "on", "yes"):
+        return True
+    if raw in ("0", "false", "off", "no"):
+        return False
+    errors[name] = "must be true or false"
+    return True
 
 
 def _service() -> SearchService | None:
@@ -199,10 +236,13 @@ def parse_params(args: Any) -> SearchParams:
         elif values:
             filters[name] = tuple(values)
     chosen, expanded = _scope_values(args, errors)
+    translate = _switch(args, "translate", errors)
+    correct = _switch(args, "correct", errors)
     if errors:
         raise BadSearchRequest(errors)
     return SearchParams(text=text, filters=filters, sort=sort, page=page, per_page=per_page,
-                        scopes=chosen, scope_values=expanded)
+                        scopes=chosen, scope_values=expanded, translate=translate,
+                        correct=correct)
 
 
 class SearchService:
@@ -217,6 +257,7 @@ class SearchService:
                              and not self.transactional)
         self.scopes: dict[str, Scope] = {}
         self.sorts: dict[str, Labels] = {}
+        self._lexicon_stale = False
 
     def queue(self, session: Any, item_id: int, action: str) -> None:
         """Index ``item_id`` after this transaction: inside it for a transactional
@@ -235,8 +276,17 @@ class SearchService:
         first (plugins put it there with ``index_document``); ``label`` names it."""
         self.sorts[name] = dict(label)
 
+    def lexicon_changed(self, session: Any) -> None:
+        """The learned lexicon is out of date from ``session``'s transaction on."""
+        self._lexicon_stale = True
+        mark_changed(session)
+
     def drain(self) -> int:
-        """Apply the outbox now (called after each commit); never raises."""
+        """Apply the outbox now (called after each commit), and relearn the
+        lexicon if that commit made it stale; never raises."""
+        if self._lexicon_stale:
+            self._lexicon_stale = False
+            refresh_lexicon(current_registry())
         if not self.inline_drain:
             return 0
         try:
@@ -268,21 +318,40 @@ class SearchService:
         if reset is not None:
             reset()
 
+    def plan(self, text: str, lang: str, *, translate: bool = True) -> QueryPlan | None:
+        """The query plan of ``text``: expanded with the lexicon (synonyms,
+        translations, word formation), keeping only terms published content holds."""
+        if not text.strip():
+            return None
+        vocabulary = self._call("vocabulary")
+        return build_plan(text, lang, current_lexicon(), KnownTerms(vocabulary),
+                          translate=translate, translator=_translator(),
+                          base_forms=base_forms)
+
     def search(self, params: SearchParams, user: Any, lang: str) -> SearchPage:
         registry = current_registry()
         names = tuple(all_facets(registry))
+        plan = self.plan(params.text, lang, translate=params.translate)
         query = SearchQuery(
             visibility=visibility(user), text=params.text, lang=lang, filters=params.filters,
             sort=params.sort, page=params.page, per_page=params.per_page, facets=names,
             constraints=tuple((self.scopes[name].facet, values)
                               for name, values in params.scope_values.items()
                               if name in self.scopes),
+            plan=plan,
         )
         found = self._call("search", query)
+        text, corrected_from, suggestion = params.text, None, None
+        correction = self._correction(query, found) if params.correct else None
+        if correction is not None:
+            again_plan = self.plan(correction, lang, translate=params.translate)
+            again = self._call("search", replace(query, text=correction, plan=again_plan))
+            if again.total and (found.total == 0 or len(again.unmatched) < len(found.unmatched)
+                                and not again.loosened):
+                found, plan, text, corrected_from = again, again_plan, correction, params.text
+            elif found.total < SUGGEST_BELOW and again.total:
+                suggestion = correction
         mark_found_in(found.hits)
-        suggestion = None
-        if params.text.strip() and found.total < SUGGEST_BELOW:
-            suggestion = self._call("suggest", params.text)
         return SearchPage(
             params=params,
             total=found.total,
@@ -296,13 +365,57 @@ class SearchService:
             facet_titles={name: facet_title(registry, name, lang) for name in names},
             suggestion=suggestion,
             estimated=found.estimated,
+            query=text,
+            corrected_from=corrected_from,
+            loosened=found.loosened,
+            expansion=_used(plan),
         )
+
+    def _correction(self, query: SearchQuery, found: SearchResult) -> str | None:
+        """The query with its unmatched words corrected, when matching every
+        word found nothing (strictly) and some word matched nothing at all."""
+        plan = query.plan
+        if plan is None or not found.unmatched or (found.total and not found.loosened):
+            return None
+        wrong = [plan.clauses[n].word for n in found.unmatched if plan.clauses[n].word]
+        if not wrong:
+            return None
+        fixes = corrections(self._call("vocabulary"), wrong, plan.language or query.lang)
+        return corrected_text(query.text, fixes) if fixes else None
 
     def related(self, item: Item, user: Any, lang: str,
                 limit: int = RELATED_LIMIT) -> list[dict[str, Any]]:
         hits = self._call("related", item.id, visibility=visibility(user), lang=lang,
                           limit=limit)
         return [_result(hit, lang) for hit in hits if hit.id != item.id]
+
+
+def _translator() -> Callable[[str, str, str], list[str]] | None:
+    """A plugin's machine translation (``translate_query``), if one is installed;
+    a failing one is logged and searching goes on with the lexicon alone."""
+    caller = hook().translate_query
+    if not caller.get_hookimpls():
+        return None
+
+    def translate(text: str, source: str, target: str) -> list[str]:
+        try:
+            found = caller(text=text, source=source, target=target)
+        except Exception:
+            log.exception("translate_query failed; searching with the lexicon only")
+            return []
+        if isinstance(found, str):
+            found = [found]
+        return [str(t) for t in found or () if str(t).strip()]
+
+    return translate
+
+
+def _used(plan: QueryPlan | None) -> Expansion | None:
+    """The plan's expansion when it searched for anything beyond the words typed."""
+    expansion = plan.expansion if plan is not None else None
+    if expansion is None or not (expansion.translations or expansion.synonyms):
+        return None
+    return expansion
 
 
 def _make_backend(app: Flask) -> SearchBackend:

@@ -97,8 +97,10 @@ def field_lengths(leaf: Any, field: str) -> np.ndarray:
                           dtype=np.float32)
 
 
-def _block_characters(matcher: W3LeafMatcher, targets: list[int]) -> dict[int, list[Span]]:
-    found: dict[int, list[Span]] = {}
+def _block_values(matcher: W3LeafMatcher, targets: list[int],
+                  kind: str) -> dict[int, list[Any]]:
+    decode = getattr(matcher.format, f"decode_{kind}")
+    found: dict[int, list[Any]] = {}
     index = 0
     while not matcher._atend and index < len(targets):
         if matcher._maxid < targets[index]:
@@ -111,30 +113,32 @@ def _block_characters(matcher: W3LeafMatcher, targets: list[int]) -> dict[int, l
             if position < len(block) and block[position] == targets[index]:
                 if matcher._values is None:
                     matcher._read_values()
-                chars = matcher.format.decode_characters(matcher._values[position])
-                found[targets[index]] = [(start, end) for _, start, end in chars]
+                found[targets[index]] = list(decode(matcher._values[position]))
             index += 1
         matcher._next_block()
     return found
 
 
-def characters(leaf: Any, field: str, text: str, targets: list[int]) -> dict[int, list[Span]]:
-    """Character ranges of a term in some documents of one segment (sorted local
-    docnums), for snippets: blocks without a wanted document are not even read."""
+def decoded(leaf: Any, field: str, text: str, targets: list[int],
+            kind: str = "characters") -> dict[int, list[Any]]:
+    """A term's ``characters`` ((position, start, end) each) or ``positions`` in
+    some documents of one segment (sorted local docnums), for snippets and
+    for words standing close together: blocks without a wanted document are
+    not even read."""
     if not targets or (field, text) not in leaf:
         return {}
     matcher = leaf.postings(field, text)
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        return _block_characters(matcher, targets)
-    found: dict[int, list[Span]] = {}
+        return _block_values(matcher, targets, kind)
+    found: dict[int, list[Any]] = {}
     for target in targets:
         if not matcher.is_active():
             break
         matcher.skip_to(target)
         if matcher.is_active() and matcher.id() == target:
-            found[target] = [(s, e) for _, s, e in matcher.value_as("characters")]
+            found[target] = list(matcher.value_as(kind))
     return found
 
 
@@ -151,16 +155,25 @@ class Evaluator:
         self.size = searcher.reader().doc_count_all()
         self.lengths = lengths
 
-    def characters(self, field: str, text: str,
-                   docnums: list[int]) -> dict[int, list[Span]]:
-        """Character ranges of a term in the given (global) documents."""
-        found: dict[int, list[Span]] = {}
+    def _decoded(self, field: str, text: str, docnums: list[int],
+                 kind: str) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = {}
         ends = [offset for _, offset in self.leaves[1:]] + [self.size]
         for (leaf, offset), end in zip(self.leaves, ends, strict=True):
             local = sorted(d - offset for d in docnums if offset <= d < end)
-            for docnum, spans in characters(leaf, field, text, local).items():
-                found[docnum + offset] = spans
+            for docnum, values in decoded(leaf, field, text, local, kind).items():
+                found[docnum + offset] = values
         return found
+
+    def characters(self, field: str, text: str,
+                   docnums: list[int]) -> dict[int, list[Span]]:
+        """Character ranges of a term in the given (global) documents."""
+        return {docnum: [(start, end) for _, start, end in values] for docnum, values
+                in self._decoded(field, text, docnums, "characters").items()}
+
+    def positions(self, field: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
+        """Word positions of a term in the given (global) documents."""
+        return self._decoded(field, text, docnums, "positions")
 
     def _lengths(self, field: str) -> np.ndarray:
         parts = []

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import Index
-from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
+from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
 from ..auth.policy import Visibility
@@ -45,11 +45,19 @@ from .backend import (
 from .doctable import DocTable, SegmentTable, Vocabulary, build_segment
 from .highlight import MAX_FRAGMENTS, fragments
 from .locking import write_lock
-from .querytext import parse_user_query
-from .schema import build_schema, query_fields, schema_signature, text_field, text_names
-from .suggest import SPELL_FIELD, WhooshWords, suggest_query
+from .plan import LOOSEN_BELOW, QueryPlan
+from .schema import (
+    build_schema,
+    positional_fields,
+    query_spaces,
+    schema_signature,
+    text_field,
+    text_names,
+)
 from .vectorized import Evaluator, top
 from .whoosh_build import Source, build_index, document_fields, writer_options
+from .whoosh_plan import PlanEvaluator, PlanResult
+from .whoosh_words import WhooshWords
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -57,19 +65,6 @@ LOCK_TIMEOUT = 10.0
 WHOOSH_LOCK_TIMEOUT = 5.0
 REBUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 RELATED_TERMS = 12
-
-
-def positive_terms(query: Query) -> list[tuple[str, str]]:
-    """(field, term) of every word the query asks for, exclusions left out."""
-    if isinstance(query, AndNot):
-        return positive_terms(query.a)
-    if isinstance(query, Not):
-        return []
-    if isinstance(query, Term):
-        return [(query.fieldname, query.text)]
-    if isinstance(query, Phrase):
-        return [(query.fieldname, word) for word in query.words]
-    return [term for child in query.children() for term in positive_terms(child)]
 
 
 class WhooshBackend:
@@ -94,7 +89,7 @@ class WhooshBackend:
         self._segments: dict[str, SegmentTable] = {}
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
         self._evaluator: Evaluator | None = None
-        self._fields: dict[str, float] | None = None
+        self._spaces: tuple[dict[str, dict[str, float]], dict[str, list[str]]] | None = None
 
     # Locations and opening
 
@@ -143,7 +138,7 @@ class WhooshBackend:
             self._searcher.close()
         self._ix = self._searcher = self._table = self._table_key = None
         self._evaluator = None
-        self._fields = None
+        self._spaces = None
 
     def _state(self) -> tuple[Searcher, DocTable]:
         """The shared searcher and its arrays, refreshed only when the index changed."""
@@ -262,18 +257,13 @@ class WhooshBackend:
 
     # Reading
 
-    def _query_fields(self, searcher: Searcher) -> dict[str, float]:
-        if self._fields is None:
-            self._fields = query_fields(self.registry, searcher.schema)
-        return self._fields
-
-    def _parse(self, searcher: Searcher, text: str) -> Query:
-        return parse_user_query(text, self._query_fields(searcher), searcher.schema)
-
-    def _matching(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """(mask, scores) of a parsed query over the current searcher."""
+    def _plans(self, searcher: Searcher) -> PlanEvaluator:
+        """A plan evaluator over the current searcher (its caches last one search)."""
+        if self._spaces is None:
+            self._spaces = (query_spaces(self.registry, searcher.schema),
+                            positional_fields(self.registry, searcher.schema))
         assert self._evaluator is not None
-        return self._evaluator.evaluate(query)
+        return PlanEvaluator(self._evaluator, *self._spaces)
 
     def search(self, query: SearchQuery) -> SearchResult:
         with self._read_lock:
@@ -281,12 +271,18 @@ class WhooshBackend:
             base = table.visible(query.visibility)
             for facet, values in query.constraints:
                 base &= table.facet_mask(facet, values)
-            parsed: Query | None = None
+            plan = query.text_plan()
             scores = None
-            if query.text.strip():
-                parsed = self._parse(searcher, query.text)
-                matched, scores = self._matching(parsed)
-                base &= matched
+            matched: PlanResult | None = None
+            plans = self._plans(searcher)
+            if plan is not None:
+                if plan.empty:
+                    base &= False
+                else:
+                    matched = plans.evaluate(plan, base, loosen=query.loosen,
+                                             loosen_below=LOOSEN_BELOW)
+                    base = matched.mask
+                    scores = matched.scores
             filters = {
                 facet: table.facet_mask(facet, values)
                 for facet, values in query.filters.items() if values
@@ -302,13 +298,22 @@ class WhooshBackend:
                         mask &= other_mask
                 facets[facet] = table.counts(facet, mask)
             total = int(result.sum())
+            if plan is not None and matched is not None and query.effective_sort == "relevance":
+                shown = min(query.page * query.per_page, MAX_RESULT_WINDOW)
+                plans.rank_near(plan, PlanResult(result, matched.scores, [], {}), shown)
             page = self._page(table, query, scores, result, total)
             hits = [self._hit(searcher, table, docnum, score, query.lang) for docnum, score in page]
-            if parsed is not None and query.highlight and hits:
-                self._highlight(searcher, parsed, hits, [d for d, _ in page], query.lang)
-            if parsed is not None and hits:
-                self._extra_words(parsed, hits, [d for d, _ in page])
-            return SearchResult(total=total, hits=hits, facets=facets)
+            docnums = [d for d, _ in page]
+            if plan is not None and matched is not None and hits:
+                for docnum, hit in zip(docnums, hits, strict=True):
+                    hit.via = plans.via(plan, matched, docnum)
+                    hit.missing = plans.missing(plan, matched, docnum)
+                if query.highlight:
+                    self._highlight(searcher, plan, hits, docnums)
+                self._extra_words(plan, hits, docnums)
+            return SearchResult(total=total, hits=hits, facets=facets,
+                                loosened=bool(matched and matched.loosened),
+                                unmatched=matched.unmatched if matched else ())
 
     @staticmethod
     def _page(table: DocTable, query: SearchQuery, scores: np.ndarray | None,
@@ -346,49 +351,46 @@ class WhooshBackend:
             score=score,
         )
 
-    def _highlight(self, searcher: Searcher, query: Query, hits: list[Hit],
-                   docnums: list[int], lang: str) -> None:
+    def _highlight(self, searcher: Searcher, plan: QueryPlan, hits: list[Hit],
+                   docnums: list[int]) -> None:
         """Marked snippets for the shown page: from the shown translation, or
-        from the other one when only that matched.
+        from the other one when only that matched. The words marked are every
+        term the plan searched for in that language, translations included.
 
         Fields are tried in order (summary, body, the type's fields) and a hit
         leaves the loop once it has its snippets, so most hits cost the
         summary's and the body's postings of the query words only.
         """
         assert self._evaluator is not None
-        words: dict[str, list[str]] = {}
-        for fieldname, text in dict.fromkeys(positive_terms(query)):
-            words.setdefault(fieldname, []).append(text)
+        words = {lang: plan.terms(lang) for lang in LANGUAGES}
         pending = dict(zip(docnums, hits, strict=True))
         stored: dict[int, dict[str, Any]] = {}
         for other_language in (False, True):
             for name in text_names(self.registry)[1:]:
-                groups: dict[str, list[int]] = {}
+                groups: dict[str, tuple[list[str], list[int]]] = {}
                 for docnum, hit in pending.items():
                     langs = [x for x in hit.languages if x != hit.lang] if other_language \
                         else [hit.lang]
                     for shown in langs:
                         fieldname = text_field(name, shown)
-                        if fieldname in words:
-                            groups.setdefault(fieldname, []).append(docnum)
-                for fieldname, docs in groups.items():
-                    self._snippets(searcher, fieldname, words[fieldname], docs, pending, stored)
+                        if words.get(shown) and fieldname in searcher.schema:
+                            groups.setdefault(fieldname, (words[shown], []))[1].append(docnum)
+                for fieldname, (texts, docs) in groups.items():
+                    self._snippets(searcher, fieldname, texts, docs, pending, stored)
                 pending = {d: h for d, h in pending.items() if len(h.highlights) < MAX_FRAGMENTS}
             pending = {d: h for d, h in pending.items() if not h.highlights}
 
-    def _extra_words(self, query: Query, hits: list[Hit], docnums: list[int]) -> None:
-        """Fill each hit's ``extra_words``: the positive query words its extra
-        text (attachments) holds, per language. One postings read per word."""
+    def _extra_words(self, plan: QueryPlan, hits: list[Hit], docnums: list[int]) -> None:
+        """Fill each hit's ``extra_words``: the plan's terms its extra text
+        (attachments) holds, per language. One postings read per term."""
         assert self._evaluator is not None
-        languages = {text_field("extra_text", lang): lang for lang in LANGUAGES}
-        for fieldname, text in dict.fromkeys(positive_terms(query)):
-            lang = languages.get(fieldname)
-            if lang is None:
-                continue
-            mask, _ = self._evaluator.term(fieldname, text, 1.0)
-            for docnum, hit in zip(docnums, hits, strict=True):
-                if mask[docnum]:
-                    hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {text}
+        for lang in LANGUAGES:
+            fieldname = text_field("extra_text", lang)
+            for text in plan.terms(lang):
+                mask, _ = self._evaluator.term(fieldname, text, 1.0)
+                for docnum, hit in zip(docnums, hits, strict=True):
+                    if mask[docnum]:
+                        hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {text}
 
     def _snippets(self, searcher: Searcher, fieldname: str, texts: list[str], docs: list[int],
                   hits: dict[int, Hit], stored: dict[int, dict[str, Any]]) -> None:
@@ -425,24 +427,16 @@ class WhooshBackend:
                     clauses.append(Term(text_field("title", shown), term, boost=2 * weight))
             if not clauses:
                 return []
-            matched, scores = self._matching(Or(clauses))
+            assert self._evaluator is not None
+            matched, scores = self._evaluator.evaluate(Or(clauses))
             allowed = table.visible(visibility) & matched
             allowed[docnum] = False
             return [self._hit(searcher, table, d, s, lang) for d, s in top(scores, allowed, limit)]
 
-    def suggest(self, text: str) -> str | None:
+    def vocabulary(self) -> WhooshWords:
         with self._read_lock:
             searcher, table = self._state()
-            published = table.published_mask()
-
-            def has_results(candidate: str) -> bool:
-                matched, _ = self._matching(self._parse(searcher, candidate))
-                return bool((matched & published).any())
-
-            reader = searcher.reader()
-            if SPELL_FIELD not in reader.schema:
-                return None
-            return suggest_query(WhooshWords(reader, published), text, has_results)
+            return WhooshWords(searcher.reader(), table.published_mask())
 
     def count(self) -> int:
         with self._read_lock:

@@ -27,9 +27,10 @@ from ..models import Item
 from .analysis import normalize_keyword
 from .backend import ProgressFn
 from .doctable import encode_meta
-from .document import build_document, published_words
+from .document import build_document
 from .parallel import run_parts
 from .schema import FACET_SEPARATOR, facet_field, text_field
+from .vocabulary import SPELL_FIELD, vocabulary
 
 Source = Callable[[int, int], Iterator[list[Item]]]
 MEMORY_MB = 256
@@ -81,12 +82,14 @@ def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str
     keywords = ",".join(str(k).replace(",", " ") for k in document["keywords"] if k)
     if keywords:
         fields["keywords"] = keywords
+        for lang in LANGUAGES:
+            fields[text_field("keywords", lang)] = keywords.replace(",", ", ")
     for facet, values in document["facets"].items():
         clean = [str(v).replace(FACET_SEPARATOR, " ") for v in values if v]
         if clean:
             fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
     if document["status"] == "published":
-        fields["spell"] = " ".join(published_words(texts))
+        fields[SPELL_FIELD] = " ".join(vocabulary(document))
     return {name: value for name, value in fields.items() if name in names}
 
 

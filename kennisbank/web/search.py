@@ -38,12 +38,19 @@ FACET_SHOWN = 8
 def search_url(params: SearchParams, *, text: str | None = None,
                filters: dict[str, tuple[str, ...]] | None = None,
                sort: str | None = "", page: int = 1,
-               scopes: dict[str, str] | None = None) -> str:
-    """The search page's address for ``params`` with some parts changed."""
+               scopes: dict[str, str] | None = None, translate: bool | None = None,
+               correct: bool = True) -> str:
+    """The search page's address for ``params`` with some parts changed.
+    Translation stays as the reader set it; ``correct=False`` asks for the
+    words exactly as typed (the link under a corrected query)."""
     args: list[tuple[str, str]] = []
     text = params.text if text is None else text
     if text:
         args.append(("q", text))
+    if not (params.translate if translate is None else translate):
+        args.append(("translate", "false"))
+    if not correct:
+        args.append(("correct", "false"))
     sort = params.sort if sort == "" else sort
     if sort:
         args.append(("sort", sort))
@@ -96,6 +103,8 @@ def _helpers(params: SearchParams) -> dict[str, Any]:
         "page_url": lambda number: search_url(params, page=number),
         "sort_url": lambda sort: search_url(params, sort=sort),
         "suggestion_url": lambda text: search_url(params, text=text),
+        "original_url": lambda text: search_url(params, text=text, correct=False),
+        "translate_url": lambda on: search_url(params, translate=on),
         # Safe: search.highlight escapes the text and adds only <mark> elements.
         "snippet": lambda html: Markup(html),  # nosec B704
         "facet_shown": FACET_SHOWN,

@@ -34,6 +34,8 @@ OPERATIONS = {
     ("/organisations", "get"), ("/organisations/{organisation_id}", "get"), ("/cities", "get"),
     ("/cities/{city_id}", "get"), ("/cities/{city_id}/comparable", "get"),
     ("/items/{item_id}/transfers", "get"), ("/items/{item_id}/transfers", "post"),
+    ("/synonyms", "get"), ("/synonyms", "post"), ("/synonyms/{set_id}", "get"),
+    ("/synonyms/{set_id}", "put"), ("/synonyms/{set_id}", "delete"),
 }
 
 
@@ -219,7 +221,7 @@ def test_search_parameters_come_from_the_search_service(app, client):
     with app.app_context():
         facets = set(all_facets(current_registry()))
         extra = set(scopes())
-    assert names == {"q", "sort", "page", "per_page"} | facets | extra
+    assert names == {"q", "sort", "page", "per_page", "translate", "correct"} | facets | extra
     assert {"sector", "education_level"} <= facets
 
 

@@ -28,8 +28,11 @@ def harbour(app):
 def test_response_shape(client, harbour):
     result = find(client, "harbour", lang="en")
     assert set(result) == {"total", "page", "per_page", "sort", "results", "facets",
-                           "suggestion", "estimated"}
-    assert result["estimated"] is False
+                           "suggestion", "estimated", "query", "corrected_from", "loosened",
+                           "translate", "expansion"}
+    assert result["estimated"] is False and result["loosened"] is False
+    assert result["query"] == "harbour" and result["corrected_from"] is None
+    assert result["translate"] is True
     assert result["total"] == 1 and result["page"] == 1 and result["per_page"] == 20
     entry = result["facets"]["sector"][0]
     assert set(entry) >= {"value", "label", "count"}
@@ -48,7 +51,9 @@ def test_syntax_is_not_offered_to_readers(client, harbour):
     assert find(client, "harbour")["total"] == 1
     assert find(client, "harb*")["total"] == 0  # no prefix query
     assert find(client, "*arbour")["total"] == 0  # no wildcard query
-    assert find(client, "title:harbour")["total"] == 0  # "title" is a word here
+    field_syntax = find(client, "title:harbour")  # "title" is a word here, found nowhere
+    assert field_syntax["loosened"] is True
+    assert [hit["missing"] for hit in field_syntax["results"]] == [["title"]]
     assert find(client, '"harbour walk')["total"] == 1  # the stray quote is ignored
     assert find(client, "((harbour))")["total"] == 1
 

@@ -15,8 +15,10 @@ from tests.search.support import add, exchange_app, find, ids, texts
 
 
 @pytest.fixture
-def corpus(app):
-    """A handful of practices, each about one thing."""
+def corpus(app, monkeypatch):
+    """A handful of practices, each about one thing (and no tags: they are searched too)."""
+    monkeypatch.setattr("tests.search.support.item_data",
+                        lambda **values: item_data(**{"tags": [], **values}))
     made = {
         "cycling": add(app, translations=texts(
             nl=("Fietsbeleid in Deventer", "De stad legt nieuwe fietspaden aan."),
@@ -54,8 +56,8 @@ def test_english_stemming(client, corpus):
 
 
 def test_dutch_compounds_are_found_by_their_parts(client, corpus):
-    assert ids(find(client, "klimaat")) == [corpus["climate"]]
-    found = ids(find(client, "fiets"))
+    assert ids(find(client, "klimaat", translate="false")) == [corpus["climate"]]
+    found = ids(find(client, "fiets", translate="false"))
     assert corpus["cycling"] in found  # fietsbeleid and fietspaden
     assert corpus["streets"] not in found  # English text is not split
 
@@ -67,14 +69,21 @@ def test_accent_folding_both_ways(client, corpus):
 
 
 def test_phrases_need_the_words_in_order(client, corpus):
-    assert set(ids(find(client, "bicycle streets"))) == {corpus["streets"], corpus["scattered"]}
-    assert ids(find(client, '"bicycle streets"')) == [corpus["streets"]]
+    found = find(client, "bicycle streets", translate="false")
+    assert set(ids(found)) == {corpus["streets"], corpus["scattered"]}
+    assert ids(found)[0] == corpus["streets"]  # the words side by side rank first
+    assert ids(find(client, '"bicycle streets"', translate="false")) == [corpus["streets"]]
 
 
 def test_words_are_anded_and_minus_excludes(client, corpus):
-    assert ids(find(client, "bicycle centre")) == [corpus["streets"]]
-    assert ids(find(client, "bicycle -parking")) == [corpus["streets"]]
-    assert ids(find(client, 'bicycle -"parking rules"')) == [corpus["streets"]]
+    both = find(client, "bicycle centre", translate="false")
+    assert ids(both)[0] == corpus["streets"]
+    # Matching every word found too little: items with most of them follow, marked.
+    assert both["loosened"] is True
+    assert [hit["missing"] for hit in both["results"]] == [[], ["centre"]]
+    assert ids(find(client, "bicycle -parking", translate="false")) == [corpus["streets"]]
+    assert ids(find(client, 'bicycle -"parking rules"', translate="false")) == \
+        [corpus["streets"]]
 
 
 def test_or_gives_either(client, corpus):
@@ -110,8 +119,9 @@ def test_searchable_type_fields_extra_text_and_keywords_are_indexed(tmp_path):
 def test_each_hit_has_the_documented_fields(app, client, corpus):
     hit = find(client, "fietsbeleid", lang="en")["results"][0]
     assert set(hit) == {"id", "external_id", "type", "title", "summary", "lang", "languages",
-                        "sector", "country", "city", "url", "score", "highlights", "found_in"}
-    assert hit["found_in"] == []
+                        "sector", "country", "city", "url", "score", "highlights", "found_in",
+                        "found_via", "missing"}
+    assert hit["found_in"] == [] and hit["found_via"] == [] and hit["missing"] == []
     assert hit["id"] == corpus["cycling"] and hit["type"] == "practice"
     assert hit["title"] == "Cycling policy" and hit["lang"] == "en"
     assert hit["languages"] == ["en", "nl"]
@@ -138,7 +148,7 @@ def test_highlights_mark_matches_and_escape_the_rest(app, client):
 
 
 def test_highlights_mark_the_whole_compound_and_come_from_the_matched_language(client, corpus):
-    hit = find(client, "fiets", lang="en")["results"][0]
+    hit = find(client, "fiets", lang="en", translate="false")["results"][0]
     assert hit["lang"] == "en"  # shown in English, but only the Dutch text matched
     assert hit["highlights"] == ["De stad legt nieuwe <mark>fietspaden</mark> aan."]
 
@@ -205,3 +215,14 @@ def test_deleted_items_leave_the_index(app, client):
         commit()
         assert current_search().backend.count() == 0
     assert find(client, "windmills")["total"] == 0
+
+
+def test_an_index_analysed_another_way_is_reported_outdated(app, monkeypatch):
+    from kennisbank.search.service import _make_backend
+
+    add(app)
+    with app.app_context():
+        assert current_search().backend.schema_outdated() is False
+        monkeypatch.setattr("kennisbank.search.schema.ANALYSIS_VERSION", "next")
+        monkeypatch.setattr("kennisbank.search.pg_document.ANALYSIS_VERSION", "next")
+        assert _make_backend(app).schema_outdated() is True

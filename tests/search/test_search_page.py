@@ -82,10 +82,13 @@ def test_sort_links_and_pagination(client, app):
     assert by_title.index("Pier 00") < by_title.index("Pier 01") < by_title.index("Pier 19")
 
 
-def test_the_suggestion_is_a_link(client, site):
+def test_a_corrected_query_says_so_and_links_to_the_words_as_typed(client, site):
     html = page(client, "/en/search?q=harbuor")
-    assert "Did you mean" in html
-    assert '<a href="/en/search?q=harbour">harbour</a>' in html
+    assert "Showing results for" in html
+    assert '<a href="/en/search?q=harbour"><strong>harbour</strong></a>' in html
+    assert '<a href="/en/search?q=harbuor&amp;correct=false">harbuor</a>' in html
+    as_typed = page(client, "/en/search?q=harbuor&correct=false")
+    assert "0 practices found" in as_typed and "Showing results for" not in as_typed
 
 
 def test_no_results_message(client, site):

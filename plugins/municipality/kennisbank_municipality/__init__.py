@@ -5,6 +5,8 @@ the evidence that it worked and what another city needs to take it up: the
 two questions officials of partner cities ask first. Both are prose written
 per language and searchable; the policy domain is a search facet.
 
+It registers the municipal policy vocabulary in Dutch and English as synonym
+sets, so cross-lingual search knows ``jongerenwerk`` is youth work.
 The plugin also adds ``kennisbank municipality-domains``, which counts policy
 practices per domain, so editors see which domains still lack practices.
 """
@@ -21,6 +23,7 @@ from kennisbank import ContentType, hookimpl
 
 from .commands import municipality_domains
 from .content import POLICY_PRACTICE
+from .synonyms import POLICY_TERMS
 
 DOMAIN = "kennisbank_municipality"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -33,6 +36,12 @@ _ = _domain.gettext
 @hookimpl
 def register_content_types() -> list[ContentType]:
     return [POLICY_PRACTICE]
+
+
+@hookimpl
+def register_synonyms() -> list[dict[str, list[str]]]:
+    """The municipal policy vocabulary in both languages (see ``synonyms``)."""
+    return POLICY_TERMS
 
 
 @hookimpl

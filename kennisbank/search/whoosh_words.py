@@ -1,0 +1,48 @@
+"""The vocabulary of published content (:mod:`.vocabulary`) in a Whoosh index.
+
+The entries are the terms of the ``spell`` field, which only published
+documents fill. Whoosh keeps a term in its term list until segments merge,
+even after the only document that had it was deleted or unpublished, so an
+entry counts only where a live, published document's postings hold it: a
+draft's word can never be suggested, nor a translation only a draft uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .vocabulary import SPELL_FIELD
+
+
+class WhooshWords:
+    """The ``spell`` field of a Whoosh index, limited to live published documents."""
+
+    def __init__(self, reader: Any, published: np.ndarray) -> None:
+        self.reader = reader
+        self.published = published
+
+    def frequency(self, entry: str) -> int:
+        if (SPELL_FIELD, entry) not in self.reader:
+            return 0
+        docs = np.fromiter(self.reader.postings(SPELL_FIELD, entry).all_ids(), dtype=np.int64)
+        return int(self.published[docs].sum()) if docs.size else 0
+
+    def near(self, entry: str, maxdist: int, prefix: int) -> list[str]:
+        if SPELL_FIELD not in self.reader.schema:
+            return []
+        return list(self.reader.terms_within(SPELL_FIELD, entry, maxdist, prefix=prefix))
+
+    def known(self, entries: Iterable[str]) -> set[str]:
+        """Stops at each entry's first published document: a common term costs
+        no more than a rare one."""
+        found = set()
+        for entry in entries:
+            if (SPELL_FIELD, entry) not in self.reader:
+                continue
+            if any(self.published[docnum]
+                   for docnum in self.reader.postings(SPELL_FIELD, entry).all_ids()):
+                found.add(entry)
+        return found
