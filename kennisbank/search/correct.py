@@ -73,11 +73,17 @@ def correct_word(words: Words, lang: str, word: str) -> tuple[str, int, int] | N
     return None if best is None else (best[2], best[0], -best[1])
 
 
-def corrections(words: Words, wrong: Sequence[str], language: str) -> dict[str, str]:
-    """Corrections of the ``wrong`` words, all in one language: the one that
-    corrects most of them (the query's own on a tie); empty when none can be."""
+def corrections(words: Words, wrong: Sequence[str], language: str,
+                kept: Sequence[str] = ()) -> dict[str, str]:
+    """Corrections of the ``wrong`` words, all in one language: the query's own,
+    or the other one if it corrects more and the words ``kept`` as typed are
+    words of that language too (``klimaat`` is no English word, so ``klimaat
+    adaptatoin`` is never offered as ``klimaat adaptation``); empty when none can be."""
     best: dict[str, str] = {}
     for lang in [language, *(lang for lang in LANGUAGES if lang != language)]:
+        if lang != language and any(
+                not words.frequency(spelling(lang, plain_word(word) or word)) for word in kept):
+            continue
         found = {}
         for typed in wrong:
             corrected = correct_word(words, lang, plain_word(typed) or "")

@@ -38,8 +38,10 @@ KEYWORDS = "kw"
 SPACES = (*LANGUAGES, KEYWORDS)
 #: Kinds of alternative, as :class:`Alternative` describes them.
 DIRECT, SYNONYM, TRANSLATION, PARTS, BASE = "direct", "synonym", "translation", "parts", "base"
-#: Below this many matches for every clause, the backend loosens to ``min_match``.
-LOOSEN_BELOW = 3
+#: When fewer items than this match every clause (half a page of results), the backend
+#: adds those matching ``min_match`` clauses, ranked below them. Measured with
+#: ``make relevance`` (bench/RESULTS.md): 3, 5 and 10 raise every group in turn, 20 no more.
+LOOSEN_BELOW = 10
 
 
 @dataclass(frozen=True)

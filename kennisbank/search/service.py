@@ -346,8 +346,9 @@ class SearchService:
         if correction is not None:
             again_plan = self.plan(correction, lang, translate=params.translate)
             again = self._call("search", replace(query, text=correction, plan=again_plan))
-            if again.total and (found.total == 0 or len(again.unmatched) < len(found.unmatched)
-                                and not again.loosened):
+            # The correction runs in place of the query as typed when it leaves fewer
+            # of the reader's words unmatched (and finds something).
+            if again.total and len(again.unmatched) < len(found.unmatched):
                 found, plan, text, corrected_from = again, again_plan, correction, params.text
             elif found.total < SUGGEST_BELOW and again.total:
                 suggestion = correction
@@ -380,7 +381,9 @@ class SearchService:
         wrong = [plan.clauses[n].word for n in found.unmatched if plan.clauses[n].word]
         if not wrong:
             return None
-        fixes = corrections(self._call("vocabulary"), wrong, plan.language or query.lang)
+        kept = [clause.word for n, clause in enumerate(plan.clauses)
+                if n not in found.unmatched and clause.word]
+        fixes = corrections(self._call("vocabulary"), wrong, plan.language or query.lang, kept)
         return corrected_text(query.text, fixes) if fixes else None
 
     def related(self, item: Item, user: Any, lang: str,
