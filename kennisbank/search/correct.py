@@ -59,15 +59,17 @@ def correct_word(words: Words, lang: str, word: str) -> tuple[str, int, int] | N
         return None
     entry = spelling(lang, word)
     prefix = len(entry) - len(word) + PREFIX
-    best: tuple[int, int, str] | None = None
+    close: dict[str, int] = {}
     for candidate in words.near(entry, limit, prefix)[:MAX_CANDIDATES]:
         text = candidate.partition(":")[2]
         if not candidate.startswith(f"{lang}:") or text == word or text[:PREFIX] != word[:PREFIX]:
             continue
         distance = edit_distance(word, text)
-        if distance > limit:
-            continue
-        frequency = words.frequency(candidate)
+        if distance <= limit:
+            close[candidate] = distance
+    best: tuple[int, int, str] | None = None
+    for candidate, frequency in words.frequencies(close).items():
+        text, distance = candidate.partition(":")[2], close[candidate]
         if frequency and (best is None or (distance, -frequency, text) < best):
             best = (distance, -frequency, text)
     return None if best is None else (best[2], best[0], -best[1])
@@ -81,8 +83,8 @@ def corrections(words: Words, wrong: Sequence[str], language: str,
     adaptatoin`` is never offered as ``klimaat adaptation``); empty when none can be."""
     best: dict[str, str] = {}
     for lang in [language, *(lang for lang in LANGUAGES if lang != language)]:
-        if lang != language and any(
-                not words.frequency(spelling(lang, plain_word(word) or word)) for word in kept):
+        entries = [spelling(lang, plain_word(word) or word) for word in kept]
+        if lang != language and not all(words.frequencies(entries).values()):
             continue
         found = {}
         for typed in wrong:

@@ -21,17 +21,32 @@ FRAGMENT_CHARS = 180
 CONTEXT_CHARS = 50
 MAX_FRAGMENTS = 3
 MAX_WORD_SHIFT = 30
+#: Matches looked for per field: three fragments need no more.
+MAX_SPANS = 24
 
 Span = tuple[int, int]
 
 
-def matching_spans(text: str, lang: str, stems: frozenset[str]) -> list[Span]:
+def matching_spans(text: str, lang: str, stems: frozenset[str],
+                   memo: dict[str, bool] | None = None, limit: int = MAX_SPANS) -> list[Span]:
     """Character ranges of the words of ``text`` that ``lang`` analyses into one
-    of ``stems`` (a compound counts when one of its parts does)."""
+    of ``stems`` (a compound counts when one of its parts does), the first
+    ``limit`` of them: a few fragments need no more. ``memo`` remembers, for
+    one set of stems, which words match (hits of one page share most words)."""
     if not stems:
         return []
-    return [match.span() for match in WORD_RE.finditer(text)
-            if not stems.isdisjoint(word_terms(lang, match.group()))]
+    memo = {} if memo is None else memo
+    found: list[Span] = []
+    for match in WORD_RE.finditer(text):
+        word = match.group()
+        matched = memo.get(word)
+        if matched is None:
+            matched = memo[word] = not stems.isdisjoint(word_terms(lang, word))
+        if matched:
+            found.append(match.span())
+            if len(found) >= limit:
+                break
+    return found
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

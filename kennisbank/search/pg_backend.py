@@ -40,6 +40,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     select,
     text,
     true,
@@ -50,6 +51,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..auth.policy import Visibility
+from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..extensions import db
 from ..models import Item
@@ -63,7 +65,7 @@ from .backend import (
     SearchUnavailable,
 )
 from .parallel import run_parts
-from .pg_document import document_row, signature
+from .pg_document import document_row, quote, signature
 from .pg_plan import TextQuery, alternative_query, as_tsquery, plan_query
 from .pg_query import (
     SAMPLE_BUCKETS,
@@ -81,6 +83,7 @@ from .pg_query import (
 )
 from .plan import LOOSEN_BELOW, QueryPlan, explain_via
 from .schema import text_names
+from .vocabulary import term
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "kennisbank.search.pending"
@@ -306,7 +309,7 @@ class PostgresBackend:
         found = self._search(connection, query, wanted)
         if plan is None or wanted is None or found.total >= LOOSEN_BELOW:
             return found
-        unmatched = self._unmatched(connection, query, wanted)
+        unmatched = self._unmatched(connection, query, plan, wanted)
         if query.loosen and len(plan.clauses) > 1:
             loose = plan_query(plan, loose=True)
             looser = self._search(connection, query, loose)
@@ -317,14 +320,28 @@ class PostgresBackend:
         self._explain(connection, plan, wanted, found)
         return found
 
-    def _unmatched(self, connection: Connection, query: SearchQuery,
+    def _unmatched(self, connection: Connection, query: SearchQuery, plan: QueryPlan,
                    wanted: TextQuery) -> tuple[int, ...]:
-        """The clauses no visible row matches (asked only when few rows match all)."""
+        """The clauses no visible row matches (asked only when few rows match all).
+
+        A clause with a one-word alternative that published content holds
+        (``search_words``, one index look-up) matches; only the others are
+        looked for in the rows, and the words of those are rare by then, so
+        the GIN index reads short lists (a common word's would be long)."""
+        entries = {alternative: term(alternative.space, alternative.terms[0])
+                   for clause in plan.clauses for alternative in clause.alternatives
+                   if alternative.space in LANGUAGES and len(alternative.terms) == 1}
+        known = set(connection.scalars(select(words_table.c.word).where(
+            words_table.c.word.in_(set(entries.values())), words_table.c.documents > 0)))
+        doubtful = [n for n, clause in enumerate(plan.clauses)
+                    if not any(entries.get(a) in known for a in clause.alternatives)]
+        if not doubtful:
+            return ()
         visible = query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)
-        tests = [exists().where(visible, docs.c.vector.bool_op("@@")(as_tsquery(clause)))
-                 for clause in wanted.clauses]
+        tests = [exists().where(visible, docs.c.vector.bool_op("@@")(
+            as_tsquery(wanted.clauses[n]))) for n in doubtful]
         found = connection.execute(select(*tests)).one()
-        return tuple(n for n, matched in enumerate(found) if not matched)
+        return tuple(n for n, matched in zip(doubtful, found, strict=True) if not matched)
 
     def _explain(self, connection: Connection, plan: QueryPlan, wanted: TextQuery,
                  found: SearchResult) -> None:
@@ -390,16 +407,29 @@ class PostgresBackend:
         hits = [make_hit(item_id, score, display, query.lang) for item_id, score, display in page]
         if wanted is None or not hits:
             return hits
+        # Whether each language's summary (weight C) and other text (D) holds a
+        # query term at all: scanning a long body for words it does not have is
+        # most of a page's snippet cost.
+        langs = [lang for lang in LANGUAGES if wanted.terms.get(lang)]
+        holds = [func.ts_filter(docs.c.vector, literal_column(f"'{{{weight}}}'::\"char\"[]"))
+                 .bool_op("@@")(as_tsquery(" | ".join(quote(f"{lang}:{t}")
+                                                      for t in wanted.terms[lang])))
+                 for lang in langs for weight in ("c", "d")]
         rows = connection.execute(
             select(docs.c.item_id, docs.c.texts if query.highlight else literal(None),
-                   extra_words(wanted))
+                   extra_words(wanted), array(holds) if holds else literal(None))
             .where(docs.c.item_id.in_([hit.id for hit in hits]))
         ).all()
-        found = {item_id: (texts, extra) for item_id, texts, extra in rows}
+        found = {item_id: (texts, extra, held) for item_id, texts, extra, held in rows}
         for hit in hits:
-            texts, extra = found.get(hit.id, (None, None))
+            texts, extra, held = found.get(hit.id, (None, None, None))
             if texts:
-                highlight(hit, texts, wanted, text_names(self.registry)[1:])
+                flags = iter(held or ())
+                holding = {lang: (next(flags, True), next(flags, True)) for lang in langs}
+                shown = {lang: {name: text for name, text in fields.items()
+                                if holding.get(lang, (False, False))[name != "summary"]}
+                         for lang, fields in texts.items()}
+                highlight(hit, shown, wanted, text_names(self.registry)[1:])
             for lexeme in extra or ():
                 lang, _, stem = lexeme.partition(":")
                 hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {stem}

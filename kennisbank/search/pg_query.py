@@ -64,10 +64,15 @@ class PostgresWords:
     def __init__(self, reading: Callable[[], AbstractContextManager[Connection]]) -> None:
         self.reading = reading
 
-    def frequency(self, entry: str) -> int:
+    def frequencies(self, entries: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(entries))
+        if not wanted:
+            return {}
         with self.reading() as connection:
-            return int(connection.scalar(
-                select(words_table.c.documents).where(words_table.c.word == entry)) or 0)
+            found = dict(connection.execute(
+                select(words_table.c.word, words_table.c.documents)
+                .where(words_table.c.word.in_(wanted))).all())
+        return {entry: int(found.get(entry) or 0) for entry in wanted}
 
     def known(self, entries: Iterable[str]) -> set[str]:
         wanted = list(entries)
@@ -330,12 +335,13 @@ def highlight(hit: Hit, texts: dict[str, dict[str, str]], wanted: TextQuery,
     others = [lang for lang in hit.languages if lang != hit.lang]
     for group in ([hit.lang], others):
         for lang in group:
-            stems = frozenset(wanted.terms.get(lang, ()))
+            stems = wanted.stems(lang)
+            memo = wanted.matches.setdefault(lang, {})
             for name in names:
                 if len(hit.highlights) >= MAX_FRAGMENTS:
                     return
                 body = (texts.get(lang) or {}).get(name) or ""
-                spans = matching_spans(body, lang, stems) if body else []
+                spans = matching_spans(body, lang, stems, memo) if body else []
                 if spans:
                     hit.highlights += fragments(body, spans, MAX_FRAGMENTS - len(hit.highlights))
         if hit.highlights:

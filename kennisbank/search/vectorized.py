@@ -184,24 +184,31 @@ class Evaluator:
             parts.append(self.lengths[key])
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
-    def term(self, field: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
-        """(mask, scores) of one term."""
+    def sparse_term(self, field: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of the documents holding one term: BM25 of the field."""
         ids, freqs = [], []
         for leaf, offset in self.leaves:
             local, tf = postings(leaf, field, text)
-            ids.append(local + offset)
-            freqs.append(tf)
-        mask = np.zeros(self.size, dtype=bool)
-        scores = np.zeros(self.size, dtype=np.float32)
-        if not ids or not sum(part.size for part in ids):
-            return mask, scores
+            if local.size:
+                ids.append(local + offset)
+                freqs.append(tf)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         docs, tf = np.concatenate(ids), np.concatenate(freqs)
         total = self.searcher.doc_count_all()
         idf = math.log(total / (self.searcher.doc_frequency(field, text) + 1)) + 1
         average = self.searcher.field_length(field) / max(total, 1) or 1.0
         length = self._lengths(field)[docs]
+        scores = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+        return docs, scores.astype(np.float32)
+
+    def term(self, field: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, scores) of one term."""
+        docs, found = self.sparse_term(field, text, boost)
+        mask = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size, dtype=np.float32)
         mask[docs] = True
-        scores[docs] = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+        scores[docs] = found
         return mask, scores
 
     def evaluate(self, query: Query) -> tuple[np.ndarray, np.ndarray]:

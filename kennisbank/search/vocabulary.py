@@ -48,19 +48,18 @@ def vocabulary(document: dict[str, Any]) -> list[str]:
             continue
         text = "\n".join([*values.values(), tags])
         for found in set(WORD_RE.findall(text)):
-            word = plain_word(found)
-            if word is None:
-                continue
-            entries.add(spelling(lang, word))
             entries.update(term(lang, t) for t in word_terms(lang, found))
+            word = plain_word(found)
+            if word is not None:
+                entries.add(spelling(lang, word))
     return sorted(entries)
 
 
 class Words(Protocol):
     """The vocabulary as a backend keeps it."""
 
-    def frequency(self, entry: str) -> int:
-        """In how many published items ``entry`` occurs."""
+    def frequencies(self, entries: Iterable[str]) -> dict[str, int]:
+        """In how many published items each of ``entries`` occurs (0 for none)."""
 
     def near(self, entry: str, maxdist: int, prefix: int) -> list[str]:
         """Entries within ``maxdist`` edits of ``entry`` that share its first

@@ -56,7 +56,7 @@ from .schema import (
 )
 from .vectorized import Evaluator, top
 from .whoosh_build import Source, build_index, document_fields, writer_options
-from .whoosh_plan import PlanEvaluator, PlanResult
+from .whoosh_plan import PlanEvaluator, PlanResult, TermCache
 from .whoosh_words import WhooshWords
 
 CURRENT = "CURRENT"
@@ -90,6 +90,7 @@ class WhooshBackend:
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
         self._evaluator: Evaluator | None = None
         self._spaces: tuple[dict[str, dict[str, float]], dict[str, list[str]]] | None = None
+        self._term_cache = TermCache()
 
     # Locations and opening
 
@@ -263,7 +264,8 @@ class WhooshBackend:
             self._spaces = (query_spaces(self.registry, searcher.schema),
                             positional_fields(self.registry, searcher.schema))
         assert self._evaluator is not None
-        return PlanEvaluator(self._evaluator, *self._spaces)
+        return PlanEvaluator(self._evaluator, *self._spaces,
+                             cache=self._term_cache.for_generation(self._table_key))
 
     def search(self, query: SearchQuery) -> SearchResult:
         with self._read_lock:
@@ -309,7 +311,7 @@ class WhooshBackend:
                     hit.via = plans.via(plan, matched, docnum)
                     hit.missing = plans.missing(plan, matched, docnum)
                 if query.highlight:
-                    self._highlight(searcher, plan, hits, docnums)
+                    self._highlight(searcher, plan, matched, hits, docnums)
                 self._extra_words(plan, hits, docnums)
             return SearchResult(total=total, hits=hits, facets=facets,
                                 loosened=bool(matched and matched.loosened),
@@ -351,32 +353,40 @@ class WhooshBackend:
             score=score,
         )
 
-    def _highlight(self, searcher: Searcher, plan: QueryPlan, hits: list[Hit],
-                   docnums: list[int]) -> None:
+    def _highlight(self, searcher: Searcher, plan: QueryPlan, matched: PlanResult,
+                   hits: list[Hit], docnums: list[int]) -> None:
         """Marked snippets for the shown page: from the shown translation, or
-        from the other one when only that matched. The words marked are every
-        term the plan searched for in that language, translations included.
+        from the other one when only that matched. The words marked are the
+        terms of the plan's alternatives that the hit matched in that language,
+        translations included (each hit reads only those terms' postings).
 
         Fields are tried in order (summary, body, the type's fields) and a hit
         leaves the loop once it has its snippets, so most hits cost the
         summary's and the body's postings of the query words only.
         """
         assert self._evaluator is not None
-        words = {lang: plan.terms(lang) for lang in LANGUAGES}
+        alternatives = plan.alternatives()
+
+        def words(docnum: int, lang: str) -> tuple[str, ...]:
+            found = (a.terms for a in alternatives if a.space == lang
+                     and matched.alternative_masks[a.key][docnum])
+            return tuple(dict.fromkeys(term for terms in found for term in terms))
+
         pending = dict(zip(docnums, hits, strict=True))
         stored: dict[int, dict[str, Any]] = {}
         for other_language in (False, True):
             for name in text_names(self.registry)[1:]:
-                groups: dict[str, tuple[list[str], list[int]]] = {}
+                groups: dict[str, dict[int, tuple[str, ...]]] = {}
                 for docnum, hit in pending.items():
                     langs = [x for x in hit.languages if x != hit.lang] if other_language \
                         else [hit.lang]
                     for shown in langs:
                         fieldname = text_field(name, shown)
-                        if words.get(shown) and fieldname in searcher.schema:
-                            groups.setdefault(fieldname, (words[shown], []))[1].append(docnum)
-                for fieldname, (texts, docs) in groups.items():
-                    self._snippets(searcher, fieldname, texts, docs, pending, stored)
+                        terms = words(docnum, shown)
+                        if terms and fieldname in searcher.schema:
+                            groups.setdefault(fieldname, {})[docnum] = terms
+                for fieldname, wanted in groups.items():
+                    self._snippets(searcher, fieldname, wanted, pending, stored)
                 pending = {d: h for d, h in pending.items() if len(h.highlights) < MAX_FRAGMENTS}
             pending = {d: h for d, h in pending.items() if not h.highlights}
 
@@ -392,11 +402,17 @@ class WhooshBackend:
                     if mask[docnum]:
                         hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {text}
 
-    def _snippets(self, searcher: Searcher, fieldname: str, texts: list[str], docs: list[int],
+    def _snippets(self, searcher: Searcher, fieldname: str, wanted: dict[int, tuple[str, ...]],
                   hits: dict[int, Hit], stored: dict[int, dict[str, Any]]) -> None:
+        """Snippets of one field for the documents in ``wanted``, each marking its
+        own terms; each term's postings are read once for every document wanting it."""
         assert self._evaluator is not None
+        readers: dict[str, list[int]] = {}
+        for docnum, terms in wanted.items():
+            for text in terms:
+                readers.setdefault(text, []).append(docnum)
         spans: dict[int, list[tuple[int, int]]] = {}
-        for text in texts:
+        for text, docs in readers.items():
             for docnum, found in self._evaluator.characters(fieldname, text, docs).items():
                 spans.setdefault(docnum, []).extend(found)
         for docnum, found in spans.items():

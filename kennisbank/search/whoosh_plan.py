@@ -15,6 +15,8 @@ terms in those documents: a bounded cost whatever the size of the result.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -30,6 +32,8 @@ NEAR_WINDOW = 3
 #: How much words standing close together add (all of them: this share more).
 NEAR_BOOST = 0.5
 NEAR_CANDIDATES = 200
+#: Postings the cross-search term cache holds (:class:`TermCache`): about 24 MB.
+TERM_CACHE_POSTINGS = 2_000_000
 #: A loosened match that misses clauses scores (matched / clauses) ** COVERAGE_POWER.
 COVERAGE_POWER = 2.0
 
@@ -50,15 +54,62 @@ class PlanResult:
     near: dict[int, float] = field(default_factory=dict)
 
 
+class TermCache:
+    """The documents and summed scores of recent (space, term) look-ups, for one
+    searcher generation, kept across searches.
+
+    A term costs a postings read in each of its space's fields (fifteen or so)
+    in each segment, and an expanded query asks for several terms per word;
+    words recur from query to query, so the backend keeps the sparse result
+    (documents holding the term, their scores) until the index changes, up to
+    ``limit`` postings in all (about 12 bytes each), least recently used first out.
+    """
+
+    def __init__(self, limit: int = TERM_CACHE_POSTINGS) -> None:
+        self.limit = limit
+        self.key: object = None
+        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = \
+            OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def for_generation(self, key: object) -> TermCache:
+        """This cache, emptied if the index changed since it was filled."""
+        with self._lock:
+            if key != self.key:
+                self._entries.clear()
+                self._held = 0
+                self.key = key
+        return self
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+        with self._lock:
+            if key in self._entries or value[0].size > self.limit:
+                return
+            self._entries[key] = value
+            self._held += value[0].size
+            while self._held > self.limit:
+                _, (docs, _) = self._entries.popitem(last=False)
+                self._held -= docs.size
+
+
 class PlanEvaluator:
     """Evaluates plans over one searcher; ``spaces`` maps a space to its fields
     and their boosts (fields the index lacks are left out by the caller)."""
 
     def __init__(self, evaluator: Evaluator, spaces: dict[str, dict[str, float]],
-                 positional: dict[str, list[str]]) -> None:
+                 positional: dict[str, list[str]], cache: TermCache | None = None) -> None:
         self.evaluator = evaluator
         self.spaces = spaces
         self.positional = positional
+        self.cache = cache
         self._terms: dict[tuple[str, str], Scores] = {}
         self._alternatives: dict[tuple[str, tuple[str, ...], bool], Scores] = {}
 
@@ -70,13 +121,33 @@ class PlanEvaluator:
         """A term in any field of its space, each field's BM25 added up."""
         key = (space, text)
         if key not in self._terms:
-            mask, scores = self._empty()
-            for fieldname, boost in self.spaces.get(space, {}).items():
-                found, score = self.evaluator.term(fieldname, text, boost)
-                mask |= found
-                scores += score
-            self._terms[key] = (mask, scores)
+            sparse = self.cache.get(key) if self.cache is not None else None
+            if sparse is None:
+                sparse = self._sparse(space, text)
+                if self.cache is not None:
+                    self.cache.put(key, sparse)
+            docs, scores = sparse
+            mask = np.zeros(self.evaluator.size, dtype=bool)
+            mask[docs] = True
+            total = np.zeros(self.evaluator.size, dtype=np.float32)
+            total[docs] = scores
+            self._terms[key] = (mask, total)
         return self._terms[key]
+
+    def _sparse(self, space: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, summed scores) of a term over its space's fields."""
+        docs, scores = [], []
+        for fieldname, boost in self.spaces.get(space, {}).items():
+            found, score = self.evaluator.sparse_term(fieldname, text, boost)
+            if found.size:
+                docs.append(found)
+                scores.append(score)
+        if not docs:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        held = np.concatenate(docs)
+        unique, where = np.unique(held, return_inverse=True)
+        summed = np.bincount(where, weights=np.concatenate(scores)).astype(np.float32)
+        return unique.astype(np.int32), summed
 
     def alternative(self, alternative: Alternative) -> Scores:
         """Where all its terms occur (in one field, side by side, for a phrase)."""

@@ -24,7 +24,10 @@ class WhooshWords:
         self.reader = reader
         self.published = published
 
-    def frequency(self, entry: str) -> int:
+    def frequencies(self, entries: Iterable[str]) -> dict[str, int]:
+        return {entry: self._frequency(entry) for entry in entries}
+
+    def _frequency(self, entry: str) -> int:
         if (SPELL_FIELD, entry) not in self.reader:
             return 0
         docs = np.fromiter(self.reader.postings(SPELL_FIELD, entry).all_ids(), dtype=np.int64)
