@@ -56,6 +56,7 @@ BASELINE = "0001"
 #: before the metadata is complete (for ``create_all`` and autogenerate alike).
 MODEL_MODULES = (
     "kennisbank.models",
+    "kennisbank.auth.links",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
     "kennisbank.synonyms.models",

@@ -1,0 +1,51 @@
+"""Accounts by e-mail: single-use links (``email_links``).
+
+A link's token is never stored, only its SHA-256 digest (``token_hash``);
+see ``kennisbank.auth.links``.
+
+Revision ID: 0008
+Revises: 0006
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "email_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_email_links_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_links")),
+    )
+    with op.batch_alter_table("email_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_email_links_email"), ["email"], unique=False)
+        batch_op.create_index(batch_op.f("ix_email_links_purpose"), ["purpose"], unique=False)
+        batch_op.create_index(batch_op.f("ix_email_links_token_hash"), ["token_hash"],
+                              unique=True)
+        batch_op.create_index(batch_op.f("ix_email_links_user_id"), ["user_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("email_links")
