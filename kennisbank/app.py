@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from . import i18n
+from .access import init_app as init_access
 from .api import init_app as init_api
 from .api.errors import MAX_ID
 from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
@@ -75,6 +76,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     workflow_pages.init_app(app)
     partner_pages.init_app(app)
     synonym_pages.init_app(app)
+    init_access(app)
     init_api(app)
     init_search(app)
     init_health(app)

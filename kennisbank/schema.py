@@ -60,6 +60,7 @@ MODEL_MODULES = (
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
     "kennisbank.synonyms.models",
+    "kennisbank.access.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",
     "kennisbank.ratelimit",

@@ -27,6 +27,7 @@ EVENTS = (
     "user_created", "role_changed", "user_deactivated", "user_reactivated",
     "token_created", "token_revoked",
     "item_submitted", "item_published", "item_returned", "item_archived", "item_reverted",
+    "access_approved", "access_declined",
 )
 
 

@@ -52,15 +52,13 @@ def sent_last_hour(user: User) -> int:
     ) or 0
 
 
-def send_message(sender: User, recipient: User, subject: str, body: str, *,
-                 item: Item | None = None, organisation: Organisation | None = None,
-                 reply_to: Message | None = None) -> Message:
-    """Store a message for ``recipient``; the caller commits, then calls :func:`deliver`.
+def check_text(subject: str | None, body: str | None) -> tuple[str, str, dict[str, str]]:
+    """A message's subject and body as stored, and what is wrong with them.
 
-    :raises MessageError: empty or too long texts, an inactive recipient, a
-        message to oneself, or more than :func:`per_hour` messages in an hour.
+    One rule for every message, from an account or from outside
+    (:mod:`kennisbank.access.outside`). A subject is one line (it becomes a
+    mail header); the body keeps its lines.
     """
-    # A subject is one line (it becomes a mail header); the body keeps its lines.
     subject, body = " ".join((subject or "").split()), (body or "").strip()
     errors: dict[str, str] = {}
     if not subject:
@@ -71,6 +69,18 @@ def send_message(sender: User, recipient: User, subject: str, body: str, *,
         errors["body"] = _("Write a message.")
     elif len(body) > MAX_BODY_LENGTH:
         errors["body"] = _("At most %(max)d characters.", max=MAX_BODY_LENGTH)
+    return subject, body, errors
+
+
+def send_message(sender: User, recipient: User, subject: str, body: str, *,
+                 item: Item | None = None, organisation: Organisation | None = None,
+                 reply_to: Message | None = None) -> Message:
+    """Store a message for ``recipient``; the caller commits, then calls :func:`deliver`.
+
+    :raises MessageError: empty or too long texts, an inactive recipient, a
+        message to oneself, or more than :func:`per_hour` messages in an hour.
+    """
+    subject, body, errors = check_text(subject, body)
     if not recipient.active or recipient.id == sender.id:
         errors["recipient"] = _("This person cannot receive messages from you.")
     elif sent_last_hour(sender) >= per_hour():

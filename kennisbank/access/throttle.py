@@ -1,0 +1,59 @@
+"""Throttles for the public forms, and digests that recognise a person without storing them.
+
+The counters live in the app's Flask-Limiter storage (``RATELIMIT_STORAGE_URI``,
+see :mod:`kennisbank.security`), so every process and machine shares them.
+Each form is limited per client address and per e-mail address typed; every
+attempt counts, whether or not an account or a request exists, so the limit
+says nothing about who has an account. Keys are HMACs under the secret key:
+the storage never holds an e-mail or client address.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse
+from werkzeug.exceptions import TooManyRequests
+
+from ..security import LIMITER_KEY
+
+
+def _digest(kind: str, value: str) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), "sha256").hexdigest()
+
+
+def email_digest(email: str) -> str:
+    return _digest("email", email.strip().lower()[:254])
+
+
+def address_digest(address: str | None = None) -> str:
+    """The HMAC of a client address (the current request's by default)."""
+    return _digest("address", address if address is not None else get_remote_address())
+
+
+def hit(scope: str, setting: str, key: str) -> bool:
+    """Count one attempt of ``scope`` for ``key``; ``False`` when over the limit in ``setting``."""
+    limiter: Limiter = current_app.extensions[LIMITER_KEY]
+    item = parse(str(current_app.config[setting]))
+    prefix = str(current_app.config["RATELIMIT_KEY_PREFIX"])
+    return limiter.limiter.hit(item, prefix, scope, key)
+
+
+def check(scope: str, email: str) -> None:
+    """Count an attempt per address and per e-mail; past either limit, 429 with ``Retry-After``.
+
+    ``scope`` names the form (``access`` or ``contact``); the settings are
+    ``<SCOPE>_LIMIT_ADDRESS`` and ``<SCOPE>_LIMIT_EMAIL``. Both are counted
+    before deciding, so a refused attempt still counts against both.
+    """
+    by_address = hit(f"{scope}-address", f"{scope.upper()}_LIMIT_ADDRESS", address_digest())
+    by_email = hit(f"{scope}-email", f"{scope.upper()}_LIMIT_EMAIL", email_digest(email))
+    if not (by_address and by_email):
+        window = parse(str(current_app.config[f"{scope.upper()}_LIMIT_ADDRESS"]))
+        raise TooManyRequests(retry_after=int(window.get_expiry()))
+
