@@ -58,6 +58,7 @@ MODEL_MODULES = (
     "kennisbank.models",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.mail.models",
     "kennisbank.synonyms.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",
