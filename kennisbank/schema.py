@@ -59,6 +59,7 @@ MODEL_MODULES = (
     "kennisbank.auth.links",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.mail.models",
     "kennisbank.synonyms.models",
     "kennisbank.access.models",
     "kennisbank.search.pg_tables",
