@@ -24,6 +24,7 @@ from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import csrf, db
 from .health import init_app as init_health
+from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
 from .schema import ensure_schema
@@ -78,6 +79,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_api(app)
     init_search(app)
     init_health(app)
+    init_mail(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)

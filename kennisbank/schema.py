@@ -60,6 +60,7 @@ MODEL_MODULES = (
     "kennisbank.auth.invitations",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.mail.models",
     "kennisbank.synonyms.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",

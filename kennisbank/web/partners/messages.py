@@ -15,7 +15,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...auth.policy import can
-from ...config import LANGUAGES
 from ...extensions import db
 from ...partners import messages as service
 from ...partners.models import ContactPerson, Message
@@ -26,14 +25,9 @@ from .forms import MessageForm
 from .organisations import find
 
 
-def _message_link(message: Message) -> str:
-    lang = message.recipient.preferred_language
-    return url_for("partners.message", message_id=message.id,
-                   lang=lang if lang in LANGUAGES else "nl", _external=True)
-
-
 def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
-    """Store and deliver the message; ``None`` with errors on the form."""
+    """Store the message (its mail copy goes out after the commit); ``None`` with
+    errors on the form."""
     try:
         message = service.send_message(person(), recipient, form.subject.data or "",
                                        form.body.data or "", **about)
@@ -44,7 +38,6 @@ def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
             field.errors = [*field.errors, text]
         return None
     db.session.commit()
-    service.deliver(message, _message_link(message))
     return message
 
 
