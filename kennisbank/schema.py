@@ -57,6 +57,7 @@ BASELINE = "0001"
 MODEL_MODULES = (
     "kennisbank.models",
     "kennisbank.auth.links",
+    "kennisbank.auth.invitations",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
     "kennisbank.mail.models",

@@ -47,6 +47,7 @@ CASES = {
     "maintain organisations": ("edit_organisation", None),
     "contact people": ("contact", None),
     "maintain synonyms": ("manage_synonyms", None),
+    "invite people": ("invite", None),
 }
 
 EDITOR_CASES = {
@@ -54,7 +55,7 @@ EDITOR_CASES = {
     "edit draft", "edit in review", "edit published", "submit draft", "publish review",
     "publish draft", "archive published", "return review", "delete draft", "delete published",
     "history of draft", "history of published", "manage own tokens", "import", "export",
-    "maintain organisations", "contact people", "maintain synonyms",
+    "maintain organisations", "contact people", "maintain synonyms", "invite people",
 }
 ALLOWED: dict[str, set[str]] = {
     "anonymous": {"view published"},
@@ -68,7 +69,8 @@ ALLOWED: dict[str, set[str]] = {
     "contributor": {"view published", "create", "manage own tokens", "contact people"},
     "editor": EDITOR_CASES,
     "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
-                         "maintain organisations", "contact people", "maintain synonyms"},
+                         "maintain organisations", "contact people", "maintain synonyms",
+                         "invite people"},
     "admin": set(CASES),
 }
 #: Which items appear in lists and search (the visibility query), per role.
