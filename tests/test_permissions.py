@@ -48,6 +48,7 @@ CASES = {
     "contact people": ("contact", None),
     "maintain synonyms": ("manage_synonyms", None),
     "invite people": ("invite", None),
+    "review access requests": ("review_access", None),
 }
 
 EDITOR_CASES = {
@@ -56,6 +57,7 @@ EDITOR_CASES = {
     "publish draft", "archive published", "return review", "delete draft", "delete published",
     "history of draft", "history of published", "manage own tokens", "import", "export",
     "maintain organisations", "contact people", "maintain synonyms", "invite people",
+    "review access requests",
 }
 ALLOWED: dict[str, set[str]] = {
     "anonymous": {"view published"},
@@ -70,7 +72,7 @@ ALLOWED: dict[str, set[str]] = {
     "editor": EDITOR_CASES,
     "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
                          "maintain organisations", "contact people", "maintain synonyms",
-                         "invite people"},
+                         "invite people", "review access requests"},
     "admin": set(CASES),
 }
 #: Which items appear in lists and search (the visibility query), per role.

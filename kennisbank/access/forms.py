@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..auth.forms import LANGUAGE_NAMES
@@ -62,7 +63,7 @@ class AccessRequestForm(PublicForm):
                            validators=[_required(), Length(max=MAX_REASON_LENGTH)],
                            render_kw={"rows": 5})
     language = SelectField(_l("Language for our emails"),
-                           choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+                           choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
 
 
 class ApproveForm(FlaskForm):

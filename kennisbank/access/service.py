@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, or_, select
 from ..auth import audit
 from ..auth.accounts import AccountError, check_role, find_user, normalise_email
 from ..auth.links import issue_link, redeem_link
+from ..auth.settings import reset_ttl, set_password_ttl
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..extensions import db
@@ -113,6 +114,7 @@ def submit_request(data: RequestData, *, lang: str) -> str:
             return "inactive"
         queue_mail(email, "access/account_exists", {
             "name": user.name, "reset_url": password_reset_url(user),
+            "minutes": int(reset_ttl().total_seconds() // 60),
             "login_url": url_for("account.login", lang=_lang_of(user), _external=True),
         }, user=user)
         return "account"
@@ -283,6 +285,7 @@ def approve(request: AccessRequest, *, by: User, role: str, sectors: list[str],
                  request=request.id)
     queue_mail(request.email, "access/approved", {
         "name": request.name, "set_password_url": set_password_url(user),
+        "days": set_password_ttl().days,
         "login_url": url_for("account.login", lang=request.language, _external=True),
         "organisation": chosen.name if chosen is not None else "",
     }, lang=request.language)
