@@ -26,7 +26,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.accounts import normalise_email
+from ..auth.accounts import looks_like_email, normalise_email
 from ..auth.links import issue_link, redeem_link
 from ..config import LANGUAGES
 from ..extensions import db
@@ -58,12 +58,6 @@ class OutsideData:
     language: str
 
 
-def _looks_like_email(text: str) -> bool:
-    local, at, domain = text.partition("@")
-    return bool(at and local and "." in domain and not any(c.isspace() for c in text)
-                and len(text) <= 254)
-
-
 def submit(contact: ContactPerson, data: OutsideData) -> OutsideMessage:
     """Keep the message and mail its sender a confirmation link.
 
@@ -75,7 +69,7 @@ def submit(contact: ContactPerson, data: OutsideData) -> OutsideMessage:
     email = normalise_email(data.email)
     if not data.name.strip():
         errors["name"] = _("This field is required.")
-    if not _looks_like_email(email):
+    if not looks_like_email(email):
         errors["email"] = _("Give an email address such as name@example.org.")
     if not data.organisation.strip():
         errors["sender_organisation"] = _("This field is required.")

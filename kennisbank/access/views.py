@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..auth.accounts import looks_like_email
 from ..auth.links import peek_link
 from ..auth.policy import require
 from ..content.registry import current_registry
@@ -94,9 +95,9 @@ def _request_data(form: AccessRequestForm) -> service.RequestData | None:
     if sector is not None and sector not in current_registry().sectors:
         form.sector.errors.append(_("Choose a sector from the list."))
     email = (form.email.data or "").strip()
-    if not outside._looks_like_email(email):
+    if email and not looks_like_email(email):
         form.email.errors.append(_("Give an email address such as name@example.org."))
-    if form.errors:
+    if any(f.errors for f in form):
         return None
     return service.RequestData(
         name=form.name.data or "", email=email,
@@ -115,9 +116,10 @@ def request_access() -> Any:
         return redirect(url_for("account.overview"), 303)
     form = AccessRequestForm()
     _fill_request_choices(form)
-    if form.validate_on_submit():
-        data = _request_data(form)
-        if data is not None:
+    if form.is_submitted():
+        valid = form.validate()
+        data = _request_data(form)  # its messages too, so every problem shows at once
+        if valid and data is not None:
             throttle.check("access", data.email)
             if not form.is_bot():
                 service.submit_request(data, lang=page_lang())

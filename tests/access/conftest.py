@@ -20,7 +20,8 @@ from kennisbank.partners.organisations import add_contact
 REQUEST = {
     "name": "Ana Popescu", "email": "ana@sibiu.example", "organisation": "new",
     "new_organisation": "Primăria Sibiu", "sector": "municipality", "city": "Sibiu",
-    "function": "Policy adviser", "reason": "We want to learn from the bicycle streets of Deventer.",
+    "function": "Policy adviser",
+    "reason": "We want to learn from the bicycle streets of Deventer.",
     "language": "en", "website": "",
 }
 

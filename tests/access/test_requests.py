@@ -274,6 +274,11 @@ def test_bad_input_is_explained_and_nothing_is_kept(app, client, changes, messag
     assert requests_in(app) == [] and mails(app) == []
 
 
+def test_every_problem_is_shown_at_once(app, client):
+    html = submit(client, name="", organisation="", new_organisation="").get_data(as_text=True)
+    assert "This field is required." in html and "Choose your organisation, or name it" in html
+
+
 def test_bad_input_is_explained_in_dutch(app, client):
     html = submit(client, lang="nl", email="geen adres").get_data(as_text=True)
     assert "Geef een e-mailadres zoals naam@example.org." in html
