@@ -17,6 +17,7 @@ in the same transaction (:func:`kennisbank.mail.queue_mail`).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,8 +28,9 @@ from sqlalchemy import delete, func, or_, select
 
 from ..auth import audit
 from ..auth.accounts import AccountError, check_role, find_user, normalise_email
-from ..auth.links import issue_link, redeem_link
+from ..auth.links import TOKEN_BYTES, issue_link, redeem_link
 from ..auth.settings import reset_ttl, set_password_ttl
+from ..auth.tokens import digest
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..extensions import db
@@ -107,10 +109,12 @@ def submit_request(data: RequestData, *, lang: str) -> str:
     email = normalise_email(data.email)
     digest = address_digest()
     if recently_declined(email, digest):
+        _decoy(email, data.language)
         return "declined"
     user = find_user(email)
     if user is not None:
         if not user.active:
+            _decoy(email, data.language)
             return "inactive"
         queue_mail(email, "access/account_exists", {
             "name": user.name, "reset_url": password_reset_url(user),
@@ -139,6 +143,22 @@ def submit_request(data: RequestData, *, lang: str) -> str:
         "hours": int(current_app.config["ACCESS_CONFIRM_HOURS"]),
     }, lang=request.language)
     return "new"
+
+
+def _decoy(email: str, lang: str) -> None:
+    """The work of a new request (a token, its digest, the rendered mail), kept nowhere.
+
+    A declined or deactivated address gets no mail, but its answer should not
+    come back faster than a real request's and so tell that it is known.
+    """
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    digest(token)
+    message = queue_mail(email, "access/confirm_request", {
+        "name": "", "hours": int(current_app.config["ACCESS_CONFIRM_HOURS"]),
+        "confirm_url": url_for("access.confirm_request", token=token,
+                               lang=lang if lang in LANGUAGES else "nl", _external=True),
+    }, lang=lang if lang in LANGUAGES else None)
+    db.session.expunge(message)
 
 
 def _lang_of(user: User) -> str:

@@ -216,3 +216,13 @@ def test_logged_in_people_still_write_from_their_account(app, contact, make_user
                        data={"subject": "Hello", "body": "From an account"}).status_code == 303
     [message] = inbox_messages(app)
     assert message.sender_id is not None
+
+
+def test_on_a_private_site_visitors_log_in_first(tmp_path):
+    app = make_app(tmp_path, PUBLIC=False)
+    contact_id, _ = _contacts(app)
+    client = app.test_client()
+    response = client.get(f"/en/contact/{contact_id}")
+    assert response.status_code == 302 and "/en/login" in response.headers["Location"]
+    assert write(client, contact_id).status_code == 401
+    assert mails(app) == []

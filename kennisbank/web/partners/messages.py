@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,6 +49,8 @@ def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
 @bp.route("/contact/<int:contact_id>", methods=["GET", "POST"])
 def contact(contact_id: int) -> Any:
     """Write to a practice's or an organisation's contact person."""
+    if not current_user.is_authenticated and not current_app.config["PUBLIC"]:
+        person()  # a private site: visitors log in first
     found = find(ContactPerson, contact_id)
     subject = found.item if found.item is not None else found.organisation
     if found.item is not None and not can(current_user, "view", found.item):
