@@ -267,9 +267,8 @@ def test_a_first_password_link_logs_in(app, client, make_user):
     assert client.get("/nl/account").status_code == 200
     assert client.get(path).status_code == 404
     assert post_login(app.test_client(), "new@example.org", NEW).status_code == 303
-    with app.app_context():
-        with pytest.raises(ValueError):
-            reset.send_set_password_link(db.session.get(User, 1), purpose="invitation")
+    with app.app_context(), pytest.raises(ValueError):
+        reset.send_set_password_link(db.session.get(User, 1), purpose="invitation")
 
 
 def test_a_first_password_link_follows_a_local_next(app, client):
