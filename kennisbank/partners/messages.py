@@ -105,8 +105,11 @@ def about(message: Message, lang: str) -> str:
 
 
 def _queue_copy(message: Message) -> None:
-    """The mail copy, in the recipient's language, with a link to read and reply."""
+    """The mail copy, in the recipient's language, with a link to read and reply;
+    none for a person who turned copies off (``User.notify_messages``)."""
     recipient = message.recipient
+    if not recipient.notify_messages:
+        return
     lang = recipient.preferred_language if recipient.preferred_language in LANGUAGES else "nl"
     link = url_for("partners.message", message_id=message.id, lang=lang, _external=True)
     queue_mail(recipient.email, "message", {

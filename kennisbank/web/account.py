@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
@@ -153,7 +154,8 @@ def profile() -> Any:
         else:
             db.session.commit()
             if changed:
-                flash(_("Your settings have been saved."), "success")
+                with force_locale(user.preferred_language):  # the language just chosen
+                    flash(_("Your settings have been saved."), "success")
             return redirect(url_for("account.overview", lang=user.preferred_language), 303)
     return render_template("account/profile.html", form=form)
 

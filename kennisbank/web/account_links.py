@@ -72,8 +72,8 @@ def forgot_password() -> Any:
     if form.validate_on_submit():
         request_reset(form.email.data or "")
         db.session.commit()
-        return render_template("account/forgot_sent.html", login_url=_login_url())
-    return render_template("account/forgot.html", form=form, login_url=_login_url())
+        return render_template("account/forgot_sent.html", back_url=_login_url())
+    return render_template("account/forgot.html", form=form, back_url=_login_url())
 
 
 def _invalid_link() -> tuple[str, int]:

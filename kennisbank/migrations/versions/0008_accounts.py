@@ -5,7 +5,7 @@ A link's token is never stored, only its SHA-256 digest (``token_hash``);
 see ``kennisbank.auth.links``.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("notify_messages", sa.Boolean(), nullable=False,
-                                      server_default=sa.true()))
+    # A plain ADD COLUMN: a batch rebuild of ``users`` would trip the foreign keys
+    # that point at it on SQLite.
+    op.add_column("users", sa.Column("notify_messages", sa.Boolean(), nullable=False,
+                                     server_default=sa.true()))
     op.create_table(
         "email_links",
         sa.Column("id", sa.Integer(), nullable=False),
