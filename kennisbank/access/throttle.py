@@ -11,6 +11,8 @@ the storage never holds an e-mail or client address.
 from __future__ import annotations
 
 import hmac
+import time
+from typing import Any
 
 from flask import current_app
 from flask_limiter import Limiter
@@ -36,12 +38,10 @@ def address_digest(address: str | None = None) -> str:
     return _digest("address", address if address is not None else get_remote_address())
 
 
-def hit(scope: str, setting: str, key: str) -> bool:
-    """Count one attempt of ``scope`` for ``key``; ``False`` when over the limit in ``setting``."""
+def _limit(scope: str, setting: str, key: str) -> tuple[Any, Any, tuple[str, ...]]:
     limiter: Limiter = current_app.extensions[LIMITER_KEY]
     item = parse(str(current_app.config[setting]))
-    prefix = str(current_app.config["RATELIMIT_KEY_PREFIX"])
-    return limiter.limiter.hit(item, prefix, scope, key)
+    return limiter.limiter, item, (str(current_app.config["RATELIMIT_KEY_PREFIX"]), scope, key)
 
 
 def check(scope: str, email: str) -> None:
@@ -51,9 +51,13 @@ def check(scope: str, email: str) -> None:
     ``<SCOPE>_LIMIT_ADDRESS`` and ``<SCOPE>_LIMIT_EMAIL``. Both are counted
     before deciding, so a refused attempt still counts against both.
     """
-    by_address = hit(f"{scope}-address", f"{scope.upper()}_LIMIT_ADDRESS", address_digest())
-    by_email = hit(f"{scope}-email", f"{scope.upper()}_LIMIT_EMAIL", email_digest(email))
-    if not (by_address and by_email):
-        window = parse(str(current_app.config[f"{scope.upper()}_LIMIT_ADDRESS"]))
-        raise TooManyRequests(retry_after=int(window.get_expiry()))
-
+    limits = [
+        _limit(f"{scope}-address", f"{scope.upper()}_LIMIT_ADDRESS", address_digest()),
+        _limit(f"{scope}-email", f"{scope.upper()}_LIMIT_EMAIL", email_digest(email)),
+    ]
+    refused = [(strategy, item, keys) for strategy, item, keys in limits
+               if not strategy.hit(item, *keys)]
+    if refused:
+        wait = max(strategy.get_window_stats(item, *keys).reset_time
+                   for strategy, item, keys in refused) - time.time()
+        raise TooManyRequests(retry_after=max(1, int(wait) + 1))

@@ -226,3 +226,15 @@ def test_on_a_private_site_visitors_log_in_first(tmp_path):
     assert response.status_code == 302 and "/en/login" in response.headers["Location"]
     assert write(client, contact_id).status_code == 401
     assert mails(app) == []
+
+
+def test_both_mails_travel_through_a_real_smtp_server(app, client, contact, smtp_server):
+    write(client, contact["item_contact"], lang="nl")
+    [confirmation] = smtp_server.to(SENDER)
+    assert confirmation.mail["Subject"] == "Bevestig uw bericht aan Marieke Jansen"
+    url = next(u for u in re.findall(r"https?://\S+", confirmation.part("plain"))
+               if "/contact/confirm/" in u)
+    assert client.post(re.sub(r"^https?://[^/]+", "", url)).status_code == 200
+    [copy] = smtp_server.to("marieke@deventer.example")
+    assert "How did residents react?" in copy.part("plain")
+    assert SENDER not in copy.data.decode("utf-8", "replace")
