@@ -35,7 +35,7 @@ from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..extensions import db
 from ..mail import queue_mail
-from ..models import Organisation, User, utcnow
+from ..models import ROLES, Organisation, User, utcnow
 from ..partners.organisations import OrganisationError, save_organisation
 from .accounts import create_approved_account, password_reset_url, set_password_url
 from .models import AccessRequest
@@ -238,8 +238,7 @@ def waiting_count(user: Any) -> int:
 
 
 def grantable_roles(user: User) -> tuple[str, ...]:
-    from ..models import ROLES
-
+    """The roles ``user`` may give on approval: every role for admins, two for editors."""
     return ROLES if user.role == "admin" else EDITOR_GRANTS
 
 

@@ -410,3 +410,11 @@ def test_a_newer_confirmed_request_replaces_the_waiting_one(app):
     _pending(app, client, city="Sibiu")
     _pending(app, client, city="Cluj")
     assert [r.city for r in requests_in(app)] == ["Cluj"]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_please_log_in_page_offers_an_account_too(tmp_path, lang):
+    app = make_app(tmp_path, PUBLIC=False)
+    response = app.test_client().post(f"/{lang}/contact/1")
+    assert response.status_code == 401
+    assert f'href="/{lang}/request-access"' in response.get_data(as_text=True)
