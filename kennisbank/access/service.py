@@ -18,7 +18,7 @@ in the same transaction (:func:`kennisbank.mail.queue_mail`).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,13 +28,13 @@ from sqlalchemy import delete, func, or_, select
 
 from ..auth import audit
 from ..auth.accounts import AccountError, check_role, find_user, normalise_email
-from ..auth.links import TOKEN_BYTES, issue_link, redeem_link
+from ..auth.links import EmailLink, issue_link, redeem_link
 from ..auth.settings import reset_ttl, set_password_ttl
-from ..auth.tokens import digest
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..extensions import db
 from ..mail import queue_mail
+from ..mail.models import MailMessage
 from ..models import ROLES, Organisation, User, utcnow
 from ..partners.organisations import OrganisationError, save_organisation
 from .accounts import create_approved_account, password_reset_url, set_password_url
@@ -109,12 +109,12 @@ def submit_request(data: RequestData, *, lang: str) -> str:
     email = normalise_email(data.email)
     digest = address_digest()
     if recently_declined(email, digest):
-        _decoy(email, data.language)
+        _decoy(data, lang)
         return "declined"
     user = find_user(email)
     if user is not None:
         if not user.active:
-            _decoy(email, data.language)
+            _decoy(data, lang)
             return "inactive"
         queue_mail(email, "access/account_exists", {
             "name": user.name, "reset_url": password_reset_url(user),
@@ -122,6 +122,13 @@ def submit_request(data: RequestData, *, lang: str) -> str:
             "login_url": url_for("account.login", lang=_lang_of(user), _external=True),
         }, user=user)
         return "account"
+    _record_request(data, email, digest, lang)
+    return "new"
+
+
+def _record_request(data: RequestData, email: str, digest: str,
+                    lang: str) -> tuple[AccessRequest, MailMessage]:
+    """Keep the request and queue its confirmation mail (with a new single-use link)."""
     # An older unconfirmed request of the same address was never confirmed: the new one replaces it.
     db.session.execute(delete(AccessRequest).where(AccessRequest.email == email,
                                                    AccessRequest.state == "unconfirmed"))
@@ -136,29 +143,30 @@ def submit_request(data: RequestData, *, lang: str) -> str:
     db.session.flush()
     token = issue_link(CONFIRM_PURPOSE, email=email, payload={"request": request.id},
                        ttl=confirm_ttl())
-    queue_mail(email, "access/confirm_request", {
+    mail = queue_mail(email, "access/confirm_request", {
         "name": request.name,
         "confirm_url": url_for("access.confirm_request", token=token, lang=request.language,
                                _external=True),
         "hours": int(current_app.config["ACCESS_CONFIRM_HOURS"]),
     }, lang=request.language)
-    return "new"
+    return request, mail
 
 
-def _decoy(email: str, lang: str) -> None:
-    """The work of a new request (a token, its digest, the rendered mail), kept nowhere.
+def _decoy(data: RequestData, lang: str) -> None:
+    """The work of a new request, undone before the commit: a declined or deactivated
+    address gets no mail and leaves nothing, but its answer takes as long as a real
+    request's, so the time does not tell that the address is known.
 
-    A declined or deactivated address gets no mail, but its answer should not
-    come back faster than a real request's and so tell that it is known.
+    The rows are written for a throwaway ``.invalid`` address (so no link of a
+    real address is revoked) and deleted again in the same transaction.
     """
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    digest(token)
-    message = queue_mail(email, "access/confirm_request", {
-        "name": "", "hours": int(current_app.config["ACCESS_CONFIRM_HOURS"]),
-        "confirm_url": url_for("access.confirm_request", token=token,
-                               lang=lang if lang in LANGUAGES else "nl", _external=True),
-    }, lang=lang if lang in LANGUAGES else None)
-    db.session.expunge(message)
+    decoy = f"{secrets.token_hex(8)}@decoy.invalid"
+    request, mail = _record_request(replace(data, email=decoy), decoy, "", lang)
+    db.session.flush()
+    db.session.delete(request)
+    db.session.delete(mail)
+    db.session.execute(delete(EmailLink).where(EmailLink.email == decoy))
+    db.session.flush()
 
 
 def _lang_of(user: User) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import statistics
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -176,6 +179,10 @@ def test_no_enumeration_new_existing_and_declined_addresses_look_alike(app, make
     emails = [r.email for r in requests_in(app)]
     assert emails.count("declined@example.org") == 1 and "known@example.org" not in emails
     assert "new@example.org" in emails
+    with app.app_context():  # the declined address's stand-in work left nothing behind
+        assert db.session.scalar(db.select(db.func.count(EmailLink.id))
+                                 .where(EmailLink.email.like("%.invalid"))) == 0
+    assert not [m for m in mails(app) if m["to"].endswith(".invalid")]
 
 
 def test_a_declined_client_address_cannot_fill_the_queue(app, make_user):
@@ -418,3 +425,30 @@ def test_the_please_log_in_page_offers_an_account_too(tmp_path, lang):
     response = app.test_client().post(f"/{lang}/contact/1")
     assert response.status_code == 401
     assert f'href="/{lang}/request-access"' in response.get_data(as_text=True)
+
+
+def test_no_enumeration_by_timing(tmp_path):
+    """New, existing and declined addresses take about as long (medians within 2x):
+    each answer costs a token, its digest and a rendered mail."""
+    app = make_app(tmp_path, ACCESS_LIMIT_ADDRESS="1000 per hour",
+                   ACCESS_LIMIT_EMAIL="1000 per hour")
+    with app.app_context():
+        db.session.add(User(email="known@example.org", name="Known", role="reader"))
+        db.session.add(AccessRequest(name="D", email="declined@example.org", state="declined",
+                                     decided_at=utcnow()))
+        db.session.commit()
+    client = app.test_client()
+    submit(client, email="warm-up@example.org")
+
+    def median(email_of: Callable[[int], str]) -> float:
+        times = []
+        for n in range(9):
+            start = time.perf_counter()
+            assert submit(client, email=email_of(n)).status_code == 303
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    medians = [median(lambda n: f"new{n}@example.org"),
+               median(lambda n: "known@example.org"),
+               median(lambda n: "declined@example.org")]
+    assert max(medians) < 2 * min(medians), medians
