@@ -21,7 +21,7 @@ from typing import Any
 from flask import Flask
 
 from kennisbank import create_app
-from kennisbank.access.models import AccessRequest
+from kennisbank.access.models import AccessRequest, OutsideMessage, OutsideReply
 from kennisbank.attachments.storage import add_attachment, check_upload
 from kennisbank.auth.passwords import hash_password
 from kennisbank.config import LANGUAGES
@@ -29,6 +29,7 @@ from kennisbank.content.service import commit, save_item
 from kennisbank.demo import load_demo
 from kennisbank.extensions import db
 from kennisbank.models import Item, User, utcnow
+from kennisbank.partners.models import Message
 from tests.conftest import PASSWORD, item_data
 
 
@@ -101,6 +102,8 @@ PAGES: tuple[Page, ...] = (
     Page("contact-form-visitor", "/{lang}/contact/1"),
     Page("access-queue", "/{lang}/admin/access-requests", user="admin"),
     Page("access-review", "/{lang}/admin/access-requests/{access_request}", user="admin"),
+    Page("contact-sent", "/{lang}/contact/sent"),
+    Page("message-from-outside", "/{lang}/inbox/{outside_message}", user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
@@ -186,6 +189,7 @@ def build_site(instance: Path) -> Site:
             "draft": _save(DRAFT, owner=users["contributor"]),
             "contributor_id": users["contributor"].id,
             "access_request": _access_request(),
+            "outside_message": _outside_message(users["contributor"]),
         }
         refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
     return Site(app=app, refs=refs)
@@ -210,6 +214,21 @@ def _access_request() -> int:
     db.session.add(request)
     db.session.commit()
     return request.id
+
+
+def _outside_message(recipient: User) -> int:
+    """A confirmed message from someone without an account, with one reply, in the inbox."""
+    message = Message(recipient=recipient, subject="Courtyards in Tartu",
+                      body="How did residents react?\nThanks!")
+    outside = OutsideMessage(name="Jonas Tamm", email="jonas@tartu.example",
+                             sender_organisation="Tartu City", share_email=True,
+                             subject=message.subject, body=message.body, language="en",
+                             confirmed_at=utcnow(), message=message)
+    outside.replies.append(OutsideReply(sender=recipient, subject="Re: Courtyards in Tartu",
+                                        body="Very well.", shared_email=False))
+    db.session.add(outside)
+    db.session.commit()
+    return message.id
 
 
 def _first_published(type_name: str) -> int:
