@@ -55,6 +55,8 @@ SETTINGS: dict[str, Any] = {
     "ACCESS_DECLINE_DAYS": 90,
     "ACCESS_LIMIT_ADDRESS": "5 per hour",
     "ACCESS_LIMIT_EMAIL": "3 per hour",
+    # Posts to the confirmation pages per client address (each is a guess at a token).
+    "ACCESS_LINK_LIMIT_ADDRESS": "30 per 15 minutes",
 }
 
 

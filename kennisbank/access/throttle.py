@@ -6,6 +6,11 @@ Each form is limited per client address and per e-mail address typed; every
 attempt counts, whether or not an account or a request exists, so the limit
 says nothing about who has an account. Keys are HMACs under the secret key:
 the storage never holds an e-mail or client address.
+
+Unlike :func:`kennisbank.security.throttle_posts` (used for the confirmation
+pages, where every post is a guess), only complete submissions count here:
+a person who mistypes a field should not use up the budget of a form that
+sends no mail until it is filled in.
 """
 
 from __future__ import annotations

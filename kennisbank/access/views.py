@@ -24,6 +24,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.accounts import looks_like_email
@@ -49,6 +50,17 @@ from .forms import (
 from .models import AccessRequest
 
 bp = Blueprint("access", __name__, url_prefix="/<any(nl, en):lang>")
+#: Pages with a single-use token in their URL.
+LINK_PAGES = ("access.confirm_request", "access.confirm_message")
+
+
+@bp.after_request
+def _private_link_pages(response: Response) -> Response:
+    """The token is in the URL: send no ``Referer`` from these pages, keep no copy."""
+    if request.endpoint in LINK_PAGES:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _organisations() -> list[Organisation]:
@@ -144,7 +156,7 @@ def confirm_request(token: str) -> Any:
         db.session.rollback()
         return _invalid_link()
     db.session.commit()
-    return render_template("access/request_confirmed.html", request=found)
+    return render_template("access/request_confirmed.html", confirmed=found)
 
 
 # -- the queue --------------------------------------------------------------------------

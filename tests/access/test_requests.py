@@ -452,3 +452,17 @@ def test_no_enumeration_by_timing(tmp_path):
                median(lambda n: "known@example.org"),
                median(lambda n: "declined@example.org")]
     assert max(medians) < 2 * min(medians), medians
+
+
+def test_confirmation_pages_are_private_and_throttled(tmp_path):
+    app = make_app(tmp_path, ACCESS_LINK_LIMIT_ADDRESS="3 per hour")
+    client = app.test_client()
+    submit(client)
+    path = link_in(mails(app)[-1], "/request-access/confirm/")
+    shown = client.get(path)
+    assert shown.headers["Referrer-Policy"] == "no-referrer"
+    assert shown.headers["Cache-Control"] == "no-store"
+    guesses = [client.post(f"/en/request-access/confirm/guess{n}").status_code for n in range(3)]
+    assert guesses == [404, 404, 404]
+    assert client.post(path).status_code == 429  # the real link waits too
+    assert [r.state for r in requests_in(app)] == ["unconfirmed"]
