@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from . import i18n
+from .access import init_app as init_access
 from .api import init_app as init_api
 from .api.errors import MAX_ID
 from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
@@ -24,6 +25,7 @@ from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import csrf, db
 from .health import init_app as init_health
+from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
 from .schema import ensure_schema
@@ -75,9 +77,11 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     workflow_pages.init_app(app)
     partner_pages.init_app(app)
     synonym_pages.init_app(app)
+    init_access(app)
     init_api(app)
     init_search(app)
     init_health(app)
+    init_mail(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)

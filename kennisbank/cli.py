@@ -187,6 +187,7 @@ def export_command(file: Path | None, attachments_dir: Path | None) -> None:
 
 def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
+    from .access.cli import access
     from .cli_db import db_group
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
@@ -204,6 +205,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     group.add_command(cities)
     group.add_command(synonyms)
     group.add_command(db_group)
+    group.add_command(access)
     return group
 
 

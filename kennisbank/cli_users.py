@@ -14,7 +14,9 @@ from sqlalchemy import or_
 
 from .auth.accounts import (
     AccountError,
+    change_password,
     deactivate,
+    find_organisation,
     find_user,
     issue_token,
     reactivate,
@@ -22,6 +24,7 @@ from .auth.accounts import (
     set_role,
 )
 from .auth.accounts import create_user as create_account
+from .auth.invitations import invite
 from .auth.tokens import digest
 from .content.registry import current_registry
 from .extensions import db
@@ -137,6 +140,58 @@ def reactivate_user(email: str) -> None:
     reactivate(user)
     db.session.commit()
     click.echo(f"Reactivated {user.email}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool) -> None:
+    """Give EMAIL a new password; every session and remember-me cookie of it ends."""
+    user = _user(email)
+    if not user.active:
+        raise click.ClickException(f"user {user.email} is deactivated; reactivate it first")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        change_password(user, password, how="cli")
+    except AccountError as error:
+        raise click.ClickException(
+            f"password refused: {error.errors['new_password']}") from None
+    db.session.commit()
+    click.echo(f"Password of {user.email} set; its sessions have ended")
+
+
+@users.command("invite")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="contributor", show_default=True)
+@click.option("--sector", "sectors", multiple=True, help="A sector an editor edits (repeat).")
+@click.option("--organisation", default="", help="The organisation's name, as it is listed.")
+@click.option("--name", default="", help="The person's name (they can change it).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of the invitation mail and of the account.")
+def invite_user(email: str, role: str, sectors: tuple[str, ...], organisation: str, name: str,
+                lang: str) -> None:
+    """Mail EMAIL an invitation with a link to choose a password (KENNISBANK_BASE_URL
+    gives the site's address for the link)."""
+    _check_sectors(sectors)
+    found = None
+    if organisation.strip():
+        found = find_organisation(organisation)
+        if found is None:
+            raise click.BadParameter(f"no organisation named {organisation!r}",
+                                     param_hint="--organisation")
+    try:
+        invitation = invite(email=email, role=role, by=None, sectors=list(sectors),
+                            organisation=found, name=name, language=lang)
+    except AccountError as error:
+        raise _fail(error) from None
+    except RuntimeError as error:  # no BASE_URL: the link cannot be written
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    expires = invitation.expires_at.strftime("%Y-%m-%d %H:%M")
+    click.echo(f"Invited {invitation.email} as {role}; the link works until {expires} UTC")
 
 
 @click.group()

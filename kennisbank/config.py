@@ -56,6 +56,22 @@ DEFAULTS: dict[str, Any] = {
     # where ``kennisbank db upgrade`` is a deployment step (see kennisbank.schema).
     "AUTO_MIGRATE": None,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Outgoing mail (kennisbank.mail): no MAIL_SERVER, no sending; mail waits in the outbox.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "kennisbank@localhost",
+    "MAIL_SENDER_NAME": "Kennisbank",
+    "MAIL_TIMEOUT": 10,
+    # Send in the process that committed, right after the commit; false when
+    # only `kennisbank index-worker` or `kennisbank mail send-pending` send.
+    "MAIL_SEND_AFTER_COMMIT": True,
+    # Attempts before a message fails, and the first wait (doubling, at most 4 hours).
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_RETRY_DELAY": 60,
 }
 
 

@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     preferred_language: Mapped[str] = mapped_column(String(2), default="nl")
     active: Mapped[bool] = mapped_column(default=True)
+    # Whether messages on the platform are also e-mailed (the inbox always has them).
+    notify_messages: Mapped[bool] = mapped_column(default=True)
     # Bumped on deactivation or password change; part of the session id, so old
     # sessions and remember-me cookies stop working at once.
     session_version: Mapped[int] = mapped_column(default=0)

@@ -56,9 +56,13 @@ BASELINE = "0001"
 #: before the metadata is complete (for ``create_all`` and autogenerate alike).
 MODEL_MODULES = (
     "kennisbank.models",
+    "kennisbank.auth.links",
+    "kennisbank.auth.invitations",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
+    "kennisbank.mail.models",
     "kennisbank.synonyms.models",
+    "kennisbank.access.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",
     "kennisbank.ratelimit",

@@ -214,3 +214,26 @@ def throttle_failures(app: Flask, *endpoints: str) -> None:
     )
     for endpoint in endpoints:
         app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+
+
+def throttle_posts(app: Flask, endpoint: str, *, scope: str, address_limit: str,
+                   account_limit: str | None = None) -> None:
+    """Limit every POST to ``endpoint``, not only failed ones: per client address and,
+    with ``account_limit``, per typed email (or logged-in person, see ``_account_key``).
+
+    For forms that send mail or try a link: each post costs someone a mail or
+    is a guess. The limits are setting names, read on every request, so tests
+    and operators can change them; each endpoint has its own budget (``scope``).
+    """
+    limiter: Limiter = app.extensions[LIMITER_KEY]
+    view = app.view_functions[endpoint]
+    view = limiter.shared_limit(
+        lambda: str(app.config[address_limit]), scope=f"{scope}-address",
+        key_func=_address_key, methods=["POST"],
+    )(view)
+    if account_limit is not None:
+        view = limiter.shared_limit(
+            lambda: str(app.config[account_limit]), scope=f"{scope}-account",
+            key_func=_account_key, methods=["POST"],
+        )(view)
+    app.view_functions[endpoint] = view

@@ -6,7 +6,7 @@ never see each other's data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from kennisbank.cli import build_cli
 from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
 from kennisbank.models import Item, User
+from tests.mail_server import MailServer
 from tests.pg import _drop_test_databases, postgres_url, with_test_database  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -73,6 +74,23 @@ class Runner:
 @pytest.fixture
 def runner(app: Flask) -> Runner:
     return Runner(app)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on loopback (aiosmtpd), stopped after the test; for apps
+    a test builds itself: ``make_app(tmp_path, **mail_server.settings())``."""
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server(app: Flask, mail_server: MailServer) -> MailServer:
+    """The ``app`` fixture's MAIL_* settings point at :func:`mail_server`; every
+    message it accepted is in ``smtp_server.received``."""
+    app.config.update(mail_server.settings())
+    return mail_server
 
 
 @pytest.fixture

@@ -227,9 +227,11 @@ def test_admin_creates_users_and_changes_roles(app, client, make_user):
     again = client.post("/en/admin/users/new", data=form).get_data(as_text=True)
     assert "exists already" in again and 'id="email-error"' in again
 
-    no_sector = client.post(f"/en/admin/users/{anna_id}", data={"role": "editor"})
+    details = {"name": "Anna", "email": "anna@example.org", "organisation": "0"}
+    no_sector = client.post(f"/en/admin/users/{anna_id}", data={**details, "role": "editor"})
     assert "An editor needs at least one sector." in no_sector.get_data(as_text=True)
-    response = client.post(f"/en/admin/users/{anna_id}", data={"role": "contributor"})
+    response = client.post(f"/en/admin/users/{anna_id}",
+                           data={**details, "role": "contributor"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(User, anna_id).role == "contributor"
@@ -242,7 +244,8 @@ def test_admin_cannot_lock_themselves_out(app, client, make_user):
     admin = make_user("admin")
     login(client, admin)
     client.post(f"/en/admin/users/{admin.id}/deactivate")
-    client.post(f"/en/admin/users/{admin.id}", data={"role": "reader"})
+    client.post(f"/en/admin/users/{admin.id}", data={
+        "role": "reader", "name": admin.name, "email": admin.email, "organisation": "0"})
     with app.app_context():
         me = db.session.get(User, admin.id)
         assert me.active and me.role == "admin"

@@ -47,6 +47,8 @@ CASES = {
     "maintain organisations": ("edit_organisation", None),
     "contact people": ("contact", None),
     "maintain synonyms": ("manage_synonyms", None),
+    "invite people": ("invite", None),
+    "review access requests": ("review_access", None),
 }
 
 EDITOR_CASES = {
@@ -54,7 +56,8 @@ EDITOR_CASES = {
     "edit draft", "edit in review", "edit published", "submit draft", "publish review",
     "publish draft", "archive published", "return review", "delete draft", "delete published",
     "history of draft", "history of published", "manage own tokens", "import", "export",
-    "maintain organisations", "contact people", "maintain synonyms",
+    "maintain organisations", "contact people", "maintain synonyms", "invite people",
+    "review access requests",
 }
 ALLOWED: dict[str, set[str]] = {
     "anonymous": {"view published"},
@@ -68,7 +71,8 @@ ALLOWED: dict[str, set[str]] = {
     "contributor": {"view published", "create", "manage own tokens", "contact people"},
     "editor": EDITOR_CASES,
     "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
-                         "maintain organisations", "contact people", "maintain synonyms"},
+                         "maintain organisations", "contact people", "maintain synonyms",
+                         "invite people", "review access requests"},
     "admin": set(CASES),
 }
 #: Which items appear in lists and search (the visibility query), per role.

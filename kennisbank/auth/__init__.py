@@ -7,6 +7,7 @@ from flask import Flask, Request
 from ..extensions import db, login_manager
 from ..models import User
 from ..security import token_failed
+from . import settings
 from .tokens import user_for_token
 
 
@@ -36,5 +37,6 @@ def load_user_from_token(request: Request) -> User | None:
 
 
 def init_app(app: Flask) -> None:
+    settings.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"

@@ -12,10 +12,12 @@ from secrets import token_hex
 
 from flask_babel import gettext as _
 
+from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..extensions import db
-from ..models import ROLES, ApiToken, User
+from ..models import ROLES, ApiToken, Organisation, User
 from . import audit
+from .links import PURPOSE_EMAIL_CHANGE, PURPOSE_RESET, revoke_all_links, revoke_links
 from .passwords import hash_password, password_problem, verify_password
 from .tokens import create_token, revoke
 
@@ -77,6 +79,24 @@ def check_role(role: str, sectors: list[str]) -> dict[str, str]:
     return errors
 
 
+def email_problem(email: str, *, exclude: User | None = None) -> str | None:
+    """Why ``email`` (normalised) cannot be an account's address, or ``None``."""
+    if not looks_like_email(email):
+        return _("Enter an email address.")
+    found = find_user(email)
+    if found is not None and found is not exclude:
+        return _("An account with this email address exists already.")
+    return None
+
+
+def looks_like_email(text: str) -> bool:
+    """One ``@``, something on both sides, a dot in the domain, no spaces: enough to
+    mail it (the link in the mail proves the rest)."""
+    local, at, domain = text.partition("@")
+    return bool(at and local and "." in domain.strip(".") and "@" not in domain
+                and len(text) <= 254 and not any(c.isspace() or ord(c) < 32 for c in text))
+
+
 def create_user(
     *, email: str, name: str, password: str, role: str = "contributor",
     sectors: list[str] | None = None, language: str = "nl", by: User | None = None,
@@ -85,10 +105,9 @@ def create_user(
     email = normalise_email(email)
     sectors = list(dict.fromkeys(sectors or []))
     errors = check_role(role, sectors)
-    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        errors["email"] = _("Enter an email address.")
-    elif find_user(email) is not None:
-        errors["email"] = _("An account with this email address exists already.")
+    problem = email_problem(email)
+    if problem:
+        errors["email"] = problem
     if not name.strip():
         errors["name"] = _("Enter a name.")
     problem = password_problem(password, email)
@@ -123,7 +142,7 @@ def set_role(user: User, role: str, sectors: list[str], *, by: User | None = Non
 
 
 def deactivate(user: User, *, by: User | None = None) -> int:
-    """Stop an account at once: its sessions, remember-me cookies and tokens.
+    """Stop an account at once: its sessions, remember-me cookies, tokens and mailed links.
 
     Sessions carry ``id:session_version``; bumping the version invalidates
     every one of them. Returns the number of tokens revoked.
@@ -135,6 +154,7 @@ def deactivate(user: User, *, by: User | None = None) -> int:
     live = [t for t in user.tokens if t.revoked_at is None]
     for token in live:
         revoke(token)
+    revoke_all_links(user)
     audit.record("user_deactivated", user=by, subject=user.email, tokens_revoked=len(live))
     return len(live)
 
@@ -145,14 +165,119 @@ def reactivate(user: User, *, by: User | None = None) -> None:
     audit.record("user_reactivated", user=by, subject=user.email)
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session of this account."""
+def change_password(user: User, new_password: str, *, by: User | None = None,
+                    field: str = "new_password", how: str = "changed") -> None:
+    """Set a new password and end every session of this account.
+
+    Sessions and remember-me cookies hold ``id:session_version`` (see
+    :meth:`User.get_id`), so bumping the version ends all of them; reset links
+    still in someone's mailbox die too. ``how`` says in the audit log whether the
+    person changed it (``changed``), reset it by mail (``reset``), chose the first
+    one (``first``) or an operator set it (``cli``).
+
+    :raises AccountError: on ``field`` when the password is not acceptable.
+    """
     problem = password_problem(new_password, user.email)
     if problem:
-        raise AccountError({"new_password": problem})
+        raise AccountError({field: problem})
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    audit.record("password_changed", user=user, subject=user.email)
+    revoke_links(PURPOSE_RESET, user=user)
+    audit.record("password_changed", user=by if by is not None else user, subject=user.email,
+                 how=how)
+
+
+def update_profile(user: User, *, name: str, language: str, notify_messages: bool,
+                   by: User | None = None) -> list[str]:
+    """Change what a person may change about themselves; returns the changed fields."""
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Enter a name.")
+    elif len(name) > 200:
+        errors["name"] = _("At most %(max)d characters.", max=200)
+    if language not in LANGUAGES:
+        errors["language"] = _("Choose one of the languages.")
+    if errors:
+        raise AccountError(errors)
+    wanted = {"name": name, "preferred_language": language,
+              "notify_messages": bool(notify_messages)}
+    changed = [key for key, value in wanted.items() if getattr(user, key) != value]
+    if changed:
+        audit.record("profile_changed", user=by if by is not None else user,
+                     subject=user.email, fields=changed)
+        for key in changed:
+            setattr(user, key, wanted[key])
+    return changed
+
+
+def change_email(user: User, new_email: str, *, by: User | None = None,
+                 field: str = "email") -> bool:
+    """Give the account another address; ``True`` when it changed.
+
+    Callers have proved the new address (a confirmation link) or are admins.
+    Links sent to the old address (a password reset) stop working.
+    """
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        return False
+    problem = email_problem(new_email, exclude=user)
+    if problem:
+        raise AccountError({field: problem})
+    audit.record("email_changed", user=by if by is not None else user, subject=user.email,
+                 new_email=new_email)
+    user.email = new_email
+    revoke_links(PURPOSE_RESET, user=user)
+    revoke_links(PURPOSE_EMAIL_CHANGE, user=user)
+    return True
+
+
+def find_organisation(name: str) -> Organisation | None:
+    """The organisation called ``name`` (ignoring case and outer spaces)."""
+    wanted = " ".join(name.split()).lower()
+    return db.session.execute(
+        db.select(Organisation).where(db.func.lower(Organisation.name) == wanted)
+    ).scalars().first()
+
+
+def update_user(user: User, *, name: str, email: str, role: str, sectors: list[str],
+                organisation: Organisation | None, by: User) -> list[str]:
+    """An admin's change of someone's name, address, role, sectors and organisation.
+
+    Everything is checked before anything changes; returns the changed fields.
+    """
+    errors: dict[str, str] = {}
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = _("Enter a name.")
+    new_email = normalise_email(email)
+    if new_email != user.email:
+        problem = email_problem(new_email, exclude=user)
+        if problem:
+            errors["email"] = problem
+    sectors = list(dict.fromkeys(sectors))
+    errors.update(check_role(role, sectors))
+    if by.id == user.id and role != user.role:
+        errors["role"] = _("You cannot change your own role.")
+    if errors:
+        raise AccountError(errors)
+    changed: list[str] = []
+    if name[:200] != user.name:
+        audit.record("profile_changed", user=by, subject=user.email, fields=["name"])
+        user.name = name[:200]
+        changed.append("name")
+    new_org = organisation.id if organisation is not None else None
+    if new_org != user.organisation_id:
+        audit.record("organisation_changed", user=by, subject=user.email,
+                     old=user.organisation.name if user.organisation else None,
+                     new=organisation.name if organisation else None)
+        user.organisation = organisation
+        changed.append("organisation")
+    if set_role(user, role, sectors, by=by):
+        changed.append("role")
+    if change_email(user, new_email, by=by):
+        changed.append("email")
+    return changed
 
 
 def revoke_token(token: ApiToken, *, by: User | None = None) -> bool:

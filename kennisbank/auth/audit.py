@@ -26,7 +26,11 @@ EVENTS = (
     "login", "login_failed", "logout", "password_changed",
     "user_created", "role_changed", "user_deactivated", "user_reactivated",
     "token_created", "token_revoked",
+    "profile_changed", "email_change_requested", "email_changed", "organisation_changed",
+    "password_reset_requested", "invitation_sent", "invitation_revoked",
+    "invitation_accepted",
     "item_submitted", "item_published", "item_returned", "item_archived", "item_reverted",
+    "access_approved", "access_declined",
 )
 
 

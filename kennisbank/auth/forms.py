@@ -92,3 +92,87 @@ class UserCreateForm(RoleForm):
         _l("First password"), validators=[_required()],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def _language_field(label: str | None = None) -> SelectField:
+    return SelectField(
+        label or _l("Language"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        _l("Email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "username", "spellcheck": "false"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password twice; ``autocomplete`` lets a password manager offer one."""
+
+    password = PasswordField(
+        _l("New password"), validators=[_required(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[_required(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    name = StringField(
+        _l("Your name"), validators=[_required(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[_required(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    language = _language_field(_l("Language of the site and of e-mail"))
+    notify_messages = BooleanField(_l("E-mail me a copy of messages sent to me"))
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = StringField(
+        _l("New email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"},
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[_required(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class OrganisationChoice(FlaskForm):
+    """An organisation from the list; the choices are filled per request."""
+
+    organisation = SelectField(_l("Organisation"), coerce=int)
+
+
+class UserEditForm(RoleForm, OrganisationChoice):
+    name = StringField(
+        _l("Name"), validators=[_required(), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = StringField(
+        _l("Email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class InvitationForm(RoleForm, OrganisationChoice):
+    email = StringField(
+        _l("Email address"), validators=[_required(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
+    name = StringField(
+        _l("Name (optional)"), validators=[Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    language = _language_field(_l("Language of the invitation"))

@@ -1,26 +1,26 @@
-"""Messages between people: stored in the recipient's inbox, emailed when mail is set up.
+"""Messages between people: stored in the recipient's inbox, with a copy by mail.
 
-:func:`send_message` stores the message (the caller commits); only after the
-commit does :func:`deliver` try to email a copy, so a slow or broken mail
-server never loses or delays the message itself. Neither side learns the
-other's email address from a message: the recipient answers on the platform.
+:func:`send_message` stores the message and queues the mail copy in the same
+transaction (the caller commits); the outbox sends it after the commit
+(:mod:`kennisbank.mail`), so a slow or broken mail server never loses or
+delays the message itself, and a message that was not stored is never mailed.
+Neither side learns the other's email address from a message: the recipient
+answers on the platform.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..mail import queue_mail
 from ..models import Item, Organisation, User, utcnow
-from .mail import MailError, mail_configured, send_mail
 from .models import Message
 
 MAX_SUBJECT_LENGTH = 200
@@ -28,8 +28,6 @@ MAX_BODY_LENGTH = 5000
 #: Messages one person may send per hour (``MESSAGES_PER_HOUR``): enough for real
 #: contact, too few for spam.
 DEFAULT_PER_HOUR = 20
-
-log = logging.getLogger(__name__)
 
 
 class MessageError(ValueError):
@@ -52,15 +50,13 @@ def sent_last_hour(user: User) -> int:
     ) or 0
 
 
-def send_message(sender: User, recipient: User, subject: str, body: str, *,
-                 item: Item | None = None, organisation: Organisation | None = None,
-                 reply_to: Message | None = None) -> Message:
-    """Store a message for ``recipient``; the caller commits, then calls :func:`deliver`.
+def check_text(subject: str | None, body: str | None) -> tuple[str, str, dict[str, str]]:
+    """A message's subject and body as stored, and what is wrong with them.
 
-    :raises MessageError: empty or too long texts, an inactive recipient, a
-        message to oneself, or more than :func:`per_hour` messages in an hour.
+    One rule for every message, from an account or from outside
+    (:mod:`kennisbank.access.outside`). A subject is one line (it becomes a
+    mail header); the body keeps its lines.
     """
-    # A subject is one line (it becomes a mail header); the body keeps its lines.
     subject, body = " ".join((subject or "").split()), (body or "").strip()
     errors: dict[str, str] = {}
     if not subject:
@@ -71,6 +67,18 @@ def send_message(sender: User, recipient: User, subject: str, body: str, *,
         errors["body"] = _("Write a message.")
     elif len(body) > MAX_BODY_LENGTH:
         errors["body"] = _("At most %(max)d characters.", max=MAX_BODY_LENGTH)
+    return subject, body, errors
+
+
+def send_message(sender: User, recipient: User, subject: str, body: str, *,
+                 item: Item | None = None, organisation: Organisation | None = None,
+                 reply_to: Message | None = None) -> Message:
+    """Store a message for ``recipient`` and queue its mail copy; the caller commits.
+
+    :raises MessageError: empty or too long texts, an inactive recipient, a
+        message to oneself, or more than :func:`per_hour` messages in an hour.
+    """
+    subject, body, errors = check_text(subject, body)
     if not recipient.active or recipient.id == sender.id:
         errors["recipient"] = _("This person cannot receive messages from you.")
     elif sent_last_hour(sender) >= per_hour():
@@ -83,6 +91,7 @@ def send_message(sender: User, recipient: User, subject: str, body: str, *,
                       reply_to_id=reply_to.id if reply_to is not None else None)
     db.session.add(message)
     db.session.flush()
+    _queue_copy(message)
     return message
 
 
@@ -95,36 +104,19 @@ def about(message: Message, lang: str) -> str:
     return ""
 
 
-def deliver(message: Message, link: str) -> bool:
-    """Email the recipient a copy, in their language, with ``link`` to read and reply.
-
-    Returns whether it was sent; without ``MAIL_SERVER`` nothing is tried.
-    Commits ``emailed_at`` when sent.
-    """
-    if not mail_configured():
-        return False
+def _queue_copy(message: Message) -> None:
+    """The mail copy, in the recipient's language, with a link to read and reply;
+    none for a person who turned copies off (``User.notify_messages``)."""
     recipient = message.recipient
+    if not recipient.notify_messages:
+        return
     lang = recipient.preferred_language if recipient.preferred_language in LANGUAGES else "nl"
-    sender = message.sender.name if message.sender is not None else "?"
-    with force_locale(lang):
-        subject = _("[Kennisbank] %(subject)s", subject=message.subject)
-        topic = about(message, lang)
-        intro = (_("%(sender)s sent you a message on Kennisbank about %(about)s:",
-                   sender=sender, about=topic) if topic
-                 else _("%(sender)s sent you a message on Kennisbank:", sender=sender))
-        text = "\n\n".join([
-            intro, message.body,
-            _("Read it and reply on Kennisbank: %(link)s", link=link),
-            _("The sender does not see your email address."),
-        ])
-    try:
-        send_mail(recipient.email, subject, text + "\n")
-    except MailError as exc:
-        log.warning("message %s stays in the inbox only: %s", message.id, exc)
-        return False
-    message.emailed_at = utcnow()
-    db.session.commit()
-    return True
+    link = url_for("partners.message", message_id=message.id, lang=lang, _external=True)
+    queue_mail(recipient.email, "message", {
+        "subject": message.subject, "body": message.body, "link": link,
+        "sender": message.sender.name if message.sender is not None else "?",
+        "about": about(message, lang),
+    }, lang=lang)
 
 
 def received(user: User) -> list[Message]:

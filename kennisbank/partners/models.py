@@ -125,7 +125,7 @@ class Message(db.Model):
     """A message from one person to another, about a practice or an organisation.
 
     Stored first, so it reaches the recipient's inbox whatever happens to the
-    email; ``emailed_at`` records when a copy went out by mail.
+    email; its mail copy is in the outbox (:mod:`kennisbank.mail`).
     """
 
     __tablename__ = "messages"
@@ -147,7 +147,6 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None]
-    emailed_at: Mapped[datetime | None]
 
     sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])

@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
@@ -33,23 +34,32 @@ from ..auth.accounts import (
     authenticate,
     change_password,
     issue_token,
+    looks_like_email,
     normalise_email,
+    update_profile,
 )
 from ..auth.accounts import revoke_token as revoke_api_token
-from ..auth.forms import LoginForm, PasswordChangeForm, TokenForm
+from ..auth.email_change import request_email_change
+from ..auth.forms import EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm, TokenForm
 from ..auth.passwords import MIN_LENGTH, verify_password
 from ..auth.policy import require
 from ..auth.redirects import safe_next
 from ..extensions import db
 from ..models import ApiToken, User
-from ..security import mark_failed, throttle_failures
+from ..security import mark_failed, throttle_failures, throttle_posts
 
 bp = Blueprint("account", __name__, url_prefix="/<any(nl, en):lang>")
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    throttle_failures(app, "account.login", "account.password")
+    throttle_failures(app, "account.login", "account.password", "account.email")
+    throttle_posts(app, "account.email", scope="email-change",
+                   address_limit="ACCOUNT_FORM_LIMIT_ADDRESS",
+                   account_limit="RESET_LIMIT_ACCOUNT")
+    throttle_posts(app, "account.profile", scope="profile",
+                   address_limit="ACCOUNT_FORM_LIMIT_ADDRESS")
+    account_links.init_app(app)
 
     @app.context_processor
     def account_helpers() -> dict[str, Any]:
@@ -71,11 +81,6 @@ def _person() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
-def _looks_like_email(text: str) -> bool:
-    local, at, domain = text.partition("@")
-    return bool(at and local and "." in domain and not any(c.isspace() for c in text))
-
-
 def _home() -> str:
     return url_for("web.home")
 
@@ -94,17 +99,24 @@ def login() -> Any:
         if user is None:
             mark_failed()
             # A password typed into the email field must not end up in the audit log.
-            audit.record("login_failed", subject=email if _looks_like_email(email) else "")
+            audit.record("login_failed", subject=email if looks_like_email(email) else "")
             db.session.commit()
             failed = True
         else:
-            session.clear()  # a fresh session for the logged-in person
-            login_user(user, remember=bool(form.remember.data))
-            audit.record("login", user=user, subject=user.email)
-            db.session.commit()
+            start_session(user, remember=bool(form.remember.data))
             flash(_("You are logged in."), "success")
             return redirect(target, 303)
-    return render_template("account/login.html", form=form, failed=failed)
+    forgot = url_for("account.forgot_password", next=safe_next(request.args.get("next")))
+    return render_template("account/login.html", form=form, failed=failed, forgot_url=forgot)
+
+
+def start_session(user: User, *, remember: bool = False, how: str = "password") -> None:
+    """Log ``user`` in on a fresh session (no state of a previous visitor survives) and
+    record it; commits."""
+    session.clear()
+    login_user(user, remember=remember)
+    audit.record("login", user=user, subject=user.email, how=how)
+    db.session.commit()
 
 
 @bp.post("/logout")
@@ -123,6 +135,51 @@ def logout() -> Response:
 def overview() -> str:
     user = _person()
     return render_template("account/overview.html", user=user)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+def profile() -> Any:
+    """Name, language and whether messages are also e-mailed."""
+    user = _person()
+    form = ProfileForm(obj=None, data={"name": user.name, "language": user.preferred_language,
+                                       "notify_messages": user.notify_messages})
+    if form.validate_on_submit():
+        try:
+            changed = update_profile(user, name=form.name.data or "",
+                                     language=form.language.data or "",
+                                     notify_messages=bool(form.notify_messages.data))
+        except AccountError as error:
+            for name, message in error.errors.items():
+                getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            if changed:
+                with force_locale(user.preferred_language):  # the language just chosen
+                    flash(_("Your settings have been saved."), "success")
+            return redirect(url_for("account.overview", lang=user.preferred_language), 303)
+    return render_template("account/profile.html", form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+def email() -> Any:
+    """Ask for a new address; it changes only when the link sent there is used."""
+    user = _person()
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data or ""):
+            mark_failed()
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            try:
+                new_email = request_email_change(user, form.new_email.data or "")
+            except AccountError as error:
+                form.new_email.errors.append(error.errors["new_email"])
+            else:
+                db.session.commit()
+                flash(_("We sent a link to %(email)s. Your address changes when you open it.",
+                        email=new_email), "success")
+                return redirect(url_for("account.overview"), 303)
+    return render_template("account/email.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -186,3 +243,6 @@ def revoke_token(token_id: int) -> Response:
         db.session.commit()
         flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
     return redirect(url_for("account.tokens"), 303)
+
+
+from . import account_links  # noqa: E402  (registers its views on ``bp``)

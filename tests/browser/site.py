@@ -21,13 +21,15 @@ from typing import Any
 from flask import Flask
 
 from kennisbank import create_app
+from kennisbank.access.models import AccessRequest, OutsideMessage, OutsideReply
 from kennisbank.attachments.storage import add_attachment, check_upload
 from kennisbank.auth.passwords import hash_password
 from kennisbank.config import LANGUAGES
 from kennisbank.content.service import commit, save_item
 from kennisbank.demo import load_demo
 from kennisbank.extensions import db
-from kennisbank.models import Item, User
+from kennisbank.models import Item, User, utcnow
+from kennisbank.partners.models import Message
 from tests.conftest import PASSWORD, item_data
 
 
@@ -95,6 +97,13 @@ PAGES: tuple[Page, ...] = (
     Page("transfer-form", "/{lang}/items/{bilingual}/transfers/new", user="editor"),
     Page("contact-form", "/{lang}/contact/1", user="contributor"),
     Page("inbox", "/{lang}/inbox", user="contributor"),
+    Page("request-access", "/{lang}/request-access"),
+    Page("request-access-sent", "/{lang}/request-access/sent"),
+    Page("contact-form-visitor", "/{lang}/contact/1"),
+    Page("access-queue", "/{lang}/admin/access-requests", user="admin"),
+    Page("access-review", "/{lang}/admin/access-requests/{access_request}", user="admin"),
+    Page("contact-sent", "/{lang}/contact/sent"),
+    Page("message-from-outside", "/{lang}/inbox/{outside_message}", user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
@@ -179,6 +188,8 @@ def build_site(instance: Path) -> Site:
             "english_only": _save(ENGLISH_ONLY),
             "draft": _save(DRAFT, owner=users["contributor"]),
             "contributor_id": users["contributor"].id,
+            "access_request": _access_request(),
+            "outside_message": _outside_message(users["contributor"]),
         }
         refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
     return Site(app=app, refs=refs)
@@ -190,6 +201,34 @@ def _user(role: str, email: str, sectors: list[str]) -> User:
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def _access_request() -> int:
+    """A confirmed request for an account, so the queue and the review page have one."""
+    request = AccessRequest(
+        name="Ana Popescu", email="ana@sibiu.example", organisation_name="Primăria Sibiu",
+        sector="municipality", city="Sibiu", function="Policy adviser", language="en",
+        reason="We would like to learn from the bicycle streets.\nAnd from the courtyards.",
+        state="pending", confirmed_at=utcnow(),
+    )
+    db.session.add(request)
+    db.session.commit()
+    return request.id
+
+
+def _outside_message(recipient: User) -> int:
+    """A confirmed message from someone without an account, with one reply, in the inbox."""
+    message = Message(recipient=recipient, subject="Courtyards in Tartu",
+                      body="How did residents react?\nThanks!")
+    outside = OutsideMessage(name="Jonas Tamm", email="jonas@tartu.example",
+                             sender_organisation="Tartu City", share_email=True,
+                             subject=message.subject, body=message.body, language="en",
+                             confirmed_at=utcnow(), message=message)
+    outside.replies.append(OutsideReply(sender=recipient, subject="Re: Courtyards in Tartu",
+                                        body="Very well.", shared_email=False))
+    db.session.add(outside)
+    db.session.commit()
+    return message.id
 
 
 def _first_published(type_name: str) -> int:

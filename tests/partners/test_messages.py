@@ -1,64 +1,15 @@
-"""Messages: stored, shown in the recipient's inbox only, and mailed when a server is set."""
+"""Messages: stored, shown in the recipient's inbox only, with a mail copy through the outbox."""
 
 from __future__ import annotations
 
-import socketserver
-import threading
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default
-
-import pytest
-
 from kennisbank.auth.passwords import hash_password
 from kennisbank.extensions import db
+from kennisbank.mail.models import MailMessage
 from kennisbank.models import Organisation, User
 from kennisbank.partners.models import Message
 from kennisbank.partners.organisations import add_contact
 from tests.conftest import PASSWORD, login, make_app
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: greets, accepts every command, keeps each DATA."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        self.reply("220 test ESMTP")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            command = line.decode().strip()
-            verb = command[:4].upper()
-            if verb == "EHLO":
-                self.reply("250-test")
-                self.reply("250 8BITMIME")
-            elif verb == "RCPT":
-                recipients.append(command.split(":", 1)[1].strip(" <>"))
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 go on")
-                data = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                self.server.received.append((recipients, data))  # type: ignore[attr-defined]
-                self.reply("250 queued")
-            elif verb == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 OK")
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[socketserver.ThreadingTCPServer]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
-    server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+from tests.mail_server import MailServer
 
 
 def _setup(app, make_user) -> dict[str, int]:
@@ -99,7 +50,8 @@ def test_a_message_reaches_the_recipients_inbox_and_no_one_elses(app, make_user)
         [stored] = db.session.scalars(db.select(Message)).all()
         assert (stored.sender_id, stored.recipient_id) == (ids["sender"], ids["recipient"])
         assert stored.organisation_id == ids["org"] and stored.read_at is None
-        assert stored.emailed_at is None  # no MAIL_SERVER: inbox only
+        [copy] = db.session.scalars(db.select(MailMessage)).all()  # no MAIL_SERVER: waits
+        assert (copy.to, copy.state, copy.lang) == ("contact@example.org", "pending", "en")
         message_id = stored.id
     inbox = recipient.get("/en/inbox").get_data(as_text=True)
     assert "Circulation plan" in inbox and "(1 unread)" in inbox
@@ -117,10 +69,13 @@ def test_a_message_reaches_the_recipients_inbox_and_no_one_elses(app, make_user)
                        ).status_code == 403
 
 
-def test_only_logged_in_people_write_and_only_to_people_with_an_account(app, client, make_user):
+def test_people_write_only_to_people_with_an_account(app, client, make_user):
+    """Visitors get the form for people without an account (tests/access/test_outside.py)."""
     ids = _setup(app, make_user)
-    assert client.get(f"/en/contact/{ids['contact']}").status_code == 302
-    assert _send(client, ids["contact"]).status_code == 401
+    visitor_form = client.get(f"/en/contact/{ids['contact']}")
+    assert visitor_form.status_code == 200 and 'name="sender_organisation"' in \
+        visitor_form.get_data(as_text=True)
+    assert _send(client, ids["contact"]).status_code == 200  # name and address are missing
     with app.app_context():
         org = db.session.get(Organisation, ids["org"])
         without = add_contact(name="No Account", email="x@example.org", organisation=org)
@@ -165,50 +120,67 @@ def _factory(app):
     return make
 
 
-def test_a_configured_mail_server_gets_a_copy(tmp_path, smtp_server):
-    host, port = smtp_server.server_address
-    app = make_app(tmp_path, MAIL_SERVER=host, MAIL_PORT=port, MAIL_SENDER="kb@example.org")
+def test_a_configured_mail_server_gets_a_copy(tmp_path, mail_server: MailServer):
+    app = make_app(tmp_path, **mail_server.settings())
     ids = _setup(app, _factory(app))
     client = app.test_client()
     login(client, _user(app, ids["sender"]))
     assert _send(client, ids["contact"]).status_code == 303
-    [(recipients, data)] = smtp_server.received
-    assert recipients == ["contact@example.org"]
-    mail = message_from_bytes(data, policy=default)
+    [received] = mail_server.received
+    assert received.rcpt_tos == ["contact@example.org"]
+    mail = received.mail
     assert mail["Subject"] == "[Kennisbank] Circulation plan"
-    assert "kb@example.org" in mail["From"]
-    text = mail.get_content()
+    assert "kennisbank@deventer.example" in mail["From"]
+    text = received.part("plain")
     assert "Can we visit in May?" in text and "Stad Leuven" in text
     with app.app_context():
         [stored] = db.session.scalars(db.select(Message)).all()
-        assert stored.emailed_at is not None
         assert f"/en/inbox/{stored.id}" in text
         assert "sender@example.org" not in text
+        assert db.session.scalar(db.select(MailMessage.state)) == "sent"
     injected = _send(client, ids["contact"], subject="Hello\r\nBcc: victim@example.org")
     assert injected.status_code == 303
-    recipients, data = smtp_server.received[1]
-    assert recipients == ["contact@example.org"]
-    assert message_from_bytes(data, policy=default)["Subject"] == (
+    assert mail_server.received[1].rcpt_tos == ["contact@example.org"]
+    assert mail_server.received[1].mail["Subject"] == (
         "[Kennisbank] Hello Bcc: victim@example.org")
 
 
-def test_a_failing_mail_server_does_not_lose_the_message(tmp_path, monkeypatch):
-    sent = []
+def test_a_message_to_a_dutch_reader_is_mailed_in_dutch(tmp_path, mail_server: MailServer):
+    app = make_app(tmp_path, **mail_server.settings())
+    ids = _setup(app, _factory(app))
+    with app.app_context():
+        db.session.get(User, ids["recipient"]).preferred_language = "nl"
+        db.session.commit()
+    client = app.test_client()
+    login(client, _user(app, ids["sender"]))
+    assert _send(client, ids["contact"]).status_code == 303  # written on an English page
+    [received] = mail_server.received
+    assert "stuurde u een bericht op Kennisbank over Stad Leuven" in received.part("plain")
+    assert "/nl/inbox/" in received.part("html")
 
-    class Refusing:
-        def __init__(self, *args, **kwargs):
-            sent.append(args)
-            raise ConnectionRefusedError("no server here")
 
-    monkeypatch.setattr("smtplib.SMTP", Refusing)
-    app = make_app(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+def test_a_failing_mail_server_does_not_lose_the_message(tmp_path, mail_server: MailServer):
+    mail_server.stop()
+    app = make_app(tmp_path, **mail_server.settings())
     ids = _setup(app, _factory(app))
     client = app.test_client()
     login(client, _user(app, ids["sender"]))
     assert _send(client, ids["contact"]).status_code == 303
-    assert sent == [("127.0.0.1", 9)]
     with app.app_context():
-        [stored] = db.session.scalars(db.select(Message)).all()
-        assert stored.emailed_at is None
+        [copy] = db.session.scalars(db.select(MailMessage)).all()
+        assert (copy.state, copy.attempts) == ("pending", 1)
+        assert "cannot connect" in copy.last_error
     login(client, _user(app, ids["recipient"]))
     assert "Circulation plan" in client.get("/en/inbox").get_data(as_text=True)
+
+
+def test_a_message_that_is_not_stored_is_not_mailed(tmp_path, mail_server: MailServer):
+    app = make_app(tmp_path, MESSAGES_PER_HOUR=1, **mail_server.settings())
+    ids = _setup(app, _factory(app))
+    client = app.test_client()
+    login(client, _user(app, ids["sender"]))
+    assert _send(client, ids["contact"]).status_code == 303
+    assert _send(client, ids["contact"]).status_code == 200  # over the hourly limit
+    assert len(mail_server.received) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(MailMessage.id))) == 1

@@ -94,13 +94,18 @@ def _country(code: str | None) -> str:
 
 
 def contact_rows(contacts: list[ContactPerson]) -> list[dict[str, Any]]:
-    """Contact persons; email and phone only for people who may ``contact``."""
+    """Contact persons; email and phone only for people who may ``contact``.
+
+    Visitors without an account may write too (their message waits for them
+    to confirm their address, see :mod:`kennisbank.access.outside`).
+    """
     details = can(current_user, "contact")
-    me = getattr(current_user, "id", None) if current_user.is_authenticated else None
+    visitor = not current_user.is_authenticated
+    me = getattr(current_user, "id", None) if not visitor else None
     return [{
         "id": c.id, "name": c.name, "position": c.position,
         "email": c.email if details else None, "phone": c.phone if details else None,
-        "can_message": bool(details and c.reachable and c.user_id != me),
+        "can_message": bool((details or visitor) and c.reachable and c.user_id != me),
     } for c in contacts]
 
 

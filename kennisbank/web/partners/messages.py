@@ -1,8 +1,11 @@
 """Writing to a contact person, the inbox, and one message with its reply form.
 
-Only logged-in people write (``contact``), and only to contact persons with
-an active account: the message goes to that account's inbox, with an email
-copy when a mail server is configured. A message is visible to its sender
+Logged-in people write (``contact``) to contact persons with an active
+account: the message goes to that account's inbox, with an email copy when a
+mail server is configured. Visitors without an account write on the same page
+with their name, address and organisation; their message waits until they
+confirm their address (:func:`kennisbank.access.views.outside_contact`), and
+its recipient answers them by mail from the same message page. A message is visible to its sender
 and its recipient only; anyone else gets a 404, as for something that does
 not exist.
 """
@@ -11,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ...access import views as access_views
 from ...auth.policy import can
-from ...config import LANGUAGES
 from ...extensions import db
 from ...partners import messages as service
 from ...partners.models import ContactPerson, Message
@@ -26,14 +30,9 @@ from .forms import MessageForm
 from .organisations import find
 
 
-def _message_link(message: Message) -> str:
-    lang = message.recipient.preferred_language
-    return url_for("partners.message", message_id=message.id,
-                   lang=lang if lang in LANGUAGES else "nl", _external=True)
-
-
 def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
-    """Store and deliver the message; ``None`` with errors on the form."""
+    """Store the message (its mail copy goes out after the commit); ``None`` with
+    errors on the form."""
     try:
         message = service.send_message(person(), recipient, form.subject.data or "",
                                        form.body.data or "", **about)
@@ -44,18 +43,24 @@ def _send(form: MessageForm, recipient: Any, **about: Any) -> Message | None:
             field.errors = [*field.errors, text]
         return None
     db.session.commit()
-    service.deliver(message, _message_link(message))
     return message
 
 
 @bp.route("/contact/<int:contact_id>", methods=["GET", "POST"])
 def contact(contact_id: int) -> Any:
     """Write to a practice's or an organisation's contact person."""
-    user = person()
+    if not current_user.is_authenticated and not current_app.config["PUBLIC"]:
+        person()  # a private site: visitors log in first
     found = find(ContactPerson, contact_id)
     subject = found.item if found.item is not None else found.organisation
-    if found.item is not None and not can(user, "view", found.item):
+    if found.item is not None and not can(current_user, "view", found.item):
         abort(404)
+    lang = page_lang()
+    about = (found.item.best_translation(lang).title if found.item is not None
+             else subject.name if subject is not None else "")
+    if not current_user.is_authenticated:
+        return access_views.outside_contact(found, about)
+    user = person()
     if not can(user, "contact") or not found.reachable or found.user_id == user.id:
         abort(403)
     form = MessageForm()
@@ -67,9 +72,6 @@ def contact(contact_id: int) -> Any:
                 return redirect(url_for("web.item", item_id=found.item.id), 303)
             return redirect(url_for("partners.organisation",
                                     organisation_id=found.organisation_id), 303)
-    lang = page_lang()
-    about = (found.item.best_translation(lang).title if found.item is not None
-             else subject.name if subject is not None else "")
     return render_template("partners/contact_form.html", form=form, contact=found, about=about)
 
 
@@ -90,6 +92,8 @@ def message(message_id: int) -> Any:
     if found.recipient_id == user.id and found.read_at is None:
         service.mark_read(found, user)
         db.session.commit()
+    if getattr(found, "outside", None) is not None:
+        return access_views.message_from_outside(found, user, service.about(found, page_lang()))
     can_reply = (found.recipient_id == user.id and found.sender is not None
                  and found.sender.active)
     if request.method == "POST" and not can_reply:

@@ -1,0 +1,31 @@
+"""The way in for people without an account: access requests, and messages to
+contact persons from outside, each confirmed by a link mailed to the sender.
+
+``init_app`` sets the defaults of the settings (``RETENTION_DAYS``,
+``ACCESS_*``, ``CONTACT_LIMIT_*``), registers the pages and the template
+helpers, and throttles the confirmation pages. :func:`purge_expired` forgets
+what was never confirmed; the privacy purge and ``kennisbank access purge``
+call it, and :mod:`.privacy` gives the privacy feature a person's data.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..security import throttle_posts
+from .retention import purge_expired
+
+__all__ = ["init_app", "purge_expired"]
+
+
+def init_app(app: Flask) -> None:
+    from . import outside, service, views
+
+    for settings in (service.SETTINGS, outside.SETTINGS):
+        for key, value in settings.items():
+            app.config.setdefault(key, value)
+    app.register_blueprint(views.bp)
+    app.context_processor(views.template_helpers)
+    for endpoint in views.LINK_PAGES:
+        throttle_posts(app, endpoint, scope=endpoint.replace(".", "-"),
+                       address_limit="ACCESS_LINK_LIMIT_ADDRESS")

@@ -1,0 +1,80 @@
+"""The outbox against a real SMTP server: sent after commit, in the recipient's
+language, as plain text and HTML; nothing for a rolled-back transaction."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kennisbank.extensions import db
+from kennisbank.mail import queue_mail
+from kennisbank.mail.models import MailMessage
+from tests.mail_server import MailServer
+
+CONTEXT = {"subject": "Circulation plan", "body": "Can we visit in May?\nAnd <b>bring</b> maps?",
+           "link": "https://kennisbank.example/en/inbox/1", "sender": "Anna", "about": "Leuven"}
+
+
+def _rows(app: Flask) -> list[MailMessage]:
+    with app.app_context():
+        rows = db.session.scalars(db.select(MailMessage).order_by(MailMessage.id)).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def test_queued_mail_is_sent_after_commit_as_text_and_html(app: Flask,
+                                                           smtp_server: MailServer) -> None:
+    with app.app_context():
+        queue_mail("anna@example.org", "message", CONTEXT, lang="en")
+        assert smtp_server.received == []  # not inside the transaction
+        db.session.commit()
+    [received] = smtp_server.received
+    assert received.rcpt_tos == ["anna@example.org"]
+    mail = received.mail
+    assert mail["Subject"] == "[Kennisbank] Circulation plan"
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Message-ID"] and mail["Date"]
+    assert "kennisbank@deventer.example" in mail["From"]
+    assert mail.get_content_type() == "multipart/alternative"
+    text, html = received.part("plain"), received.part("html")
+    assert "Anna sent you a message on Kennisbank about Leuven:" in text
+    assert "And <b>bring</b> maps?" in text
+    assert "And &lt;b&gt;bring&lt;/b&gt; maps?" in html
+    assert 'href="https://kennisbank.example/en/inbox/1"' in html
+    assert '<html lang="en">' in html
+    [row] = _rows(app)
+    assert (row.state, row.attempts, row.lang) == ("sent", 1, "en")
+    assert row.sent_at is not None and row.message_id == mail["Message-ID"]
+
+
+def test_mail_is_in_the_recipients_language(app: Flask, smtp_server: MailServer,
+                                            make_user) -> None:
+    dutch = make_user("reader", email="jan@example.nl", preferred_language="nl")
+    english = make_user("reader", email="jane@example.org", preferred_language="en")
+    with app.app_context():
+        queue_mail(dutch.email, "message", CONTEXT, user=dutch)
+        queue_mail(english.email, "message", CONTEXT, user=english)
+        db.session.commit()
+    [nl] = smtp_server.to("jan@example.nl")
+    [en] = smtp_server.to("jane@example.org")
+    assert "Anna stuurde u een bericht op Kennisbank over Leuven:" in nl.part("plain")
+    assert '<html lang="nl">' in nl.part("html")
+    assert nl.mail["Content-Language"] == "nl"
+    assert "Anna sent you a message" in en.part("plain")
+
+
+def test_a_rolled_back_transaction_sends_nothing(app: Flask, smtp_server: MailServer) -> None:
+    with app.app_context():
+        queue_mail("anna@example.org", "message", CONTEXT, lang="en")
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()
+    assert smtp_server.received == []
+    assert _rows(app) == []
+
+
+def test_without_a_mail_server_mail_waits(app: Flask) -> None:
+    with app.app_context():
+        queue_mail("anna@example.org", "message", CONTEXT, lang="en")
+        db.session.commit()
+    [row] = _rows(app)
+    assert (row.state, row.attempts, row.last_error) == ("pending", 0, None)
