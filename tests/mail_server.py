@@ -8,6 +8,7 @@ outbox does while the server is down and after it comes back.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
         with self.server.lock:
             self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                                  bytes(envelope.original_content)))
@@ -73,6 +76,8 @@ class MailServer:
         self.port = port or free_port()
         self.received: list[Received] = []
         self.refusals: dict[str, str] = {}
+        #: Seconds each DATA takes, to make concurrent senders overlap.
+        self.delay = 0.0
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 

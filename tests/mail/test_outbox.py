@@ -78,3 +78,27 @@ def test_without_a_mail_server_mail_waits(app: Flask) -> None:
         db.session.commit()
     [row] = _rows(app)
     assert (row.state, row.attempts, row.last_error) == ("pending", 0, None)
+
+
+def test_every_mail_template_is_valid_html_in_both_languages(app: Flask, tmp_path) -> None:
+    """Each ``templates/mail/*.html`` (other features add theirs) rendered with a
+    context that fills any name, checked by the Nu HTML checker."""
+    from collections import defaultdict
+    from pathlib import Path
+
+    from kennisbank.mail.outbox import render
+    from tests.test_html_validity import checker, run_checker
+
+    folder = tmp_path / "mail-html"
+    folder.mkdir()
+    templates = sorted(p.stem for p in (Path(app.root_path) / "templates" / "mail").glob("*.html")
+                       if not p.stem.startswith("_"))
+    context = defaultdict(lambda: "https://kennisbank.example/x", CONTEXT)
+    with app.test_request_context("/en/"):
+        for name in templates:
+            for lang in ("nl", "en"):
+                html = render(name, context, lang).html
+                (folder / f"{name}-{lang}.html").write_text(html, encoding="utf-8")
+    assert "message" in templates
+    errors = run_checker(checker(), folder)
+    assert not errors, errors
