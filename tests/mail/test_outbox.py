@@ -102,3 +102,25 @@ def test_every_mail_template_is_valid_html_in_both_languages(app: Flask, tmp_pat
     assert "message" in templates
     errors = run_checker(checker(), folder)
     assert not errors, errors
+
+
+def test_by_default_a_thread_sends_and_the_commit_does_not_wait(tmp_path,
+                                                                mail_server: MailServer) -> None:
+    """Outside tests the response never waits for the mail server, so how long an
+    answer takes does not tell whether a mail was sent."""
+    import time
+
+    from kennisbank.mail.background import background_sender
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, **{**mail_server.settings(), "MAIL_SEND_IN_REQUEST": False})
+    mail_server.delay = 1.0
+    with app.app_context():
+        queue_mail("anna@example.org", "message", CONTEXT, lang="en")
+        started = time.monotonic()
+        db.session.commit()
+        assert time.monotonic() - started < 0.5
+    assert len(mail_server.wait_for(1)) == 1
+    background_sender(app).stop()
+    [row] = _rows(app)
+    assert row.state == "sent"
