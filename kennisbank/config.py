@@ -76,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
     # Attempts before a message fails, and the first wait (doubling, at most 4 hours).
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_RETRY_DELAY": 60,
+    # Days sent and failed mail stays in the outbox before the privacy purge removes it.
+    "MAIL_RETENTION_DAYS": 30,
 }
 
 
