@@ -197,7 +197,8 @@ def hand_over(client: smtplib.SMTP, mail: EmailMessage, to: str,
     except UnicodeEncodeError as exc:
         raise Permanent(f"not a valid e-mail address: {to!r}", kind="invalid") from exc
     if not before_data():
-        client.rset()
+        with suppress(OSError, smtplib.SMTPException):
+            client.rset()
         return ""
     try:
         code, text = client.data(data)
