@@ -191,6 +191,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_db import db_group
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
+    from .mail.cli import mail_group
     from .partners.cli import cities
     from .synonyms.cli import synonyms
 
@@ -206,6 +207,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     group.add_command(synonyms)
     group.add_command(db_group)
     group.add_command(access)
+    group.add_command(mail_group)
     return group
 
 

@@ -5,7 +5,9 @@ so searches keep working while it runs; changes saved meanwhile are caught
 up under the write lock just before the swap. ``check-index`` compares every
 item with its index entry and repairs what differs. ``index-worker`` applies
 the outbox continuously, for deployments with several processes or with
-``KENNISBANK_SEARCH_INLINE_DRAIN=false``. All three keep the cross-lingual
+``KENNISBANK_SEARCH_INLINE_DRAIN=false``; it also sends the mail outbox's due
+messages (retries, and everything with ``KENNISBANK_MAIL_SEND_AFTER_COMMIT=false``),
+so one background process serves both outboxes. All three keep the cross-lingual
 lexicon's learned term pairs current too (``search.lexicon.store``), and
 ``check-index`` says what the lexicon holds (FreeDict installed or not).
 """
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from .content.registry import current_registry
 from .extensions import db
+from .mail.cli import drain_quietly as send_due_mail
 from .models import Item
 from .search import outbox
 from .search.backend import SearchUnavailable
@@ -109,7 +112,7 @@ def check_index(dry_run: bool) -> None:
               help="Seconds between looks at the outbox.")
 @click.option("--once", is_flag=True, help="Apply what is pending, then stop.")
 def index_worker(interval: float, once: bool) -> None:
-    """Apply pending index updates continuously (Ctrl+C to stop)."""
+    """Apply pending index updates and send due mail continuously (Ctrl+C to stop)."""
     backend = current_search().backend
     while True:
         try:
@@ -121,6 +124,13 @@ def index_worker(interval: float, once: bool) -> None:
             click.echo(f"Applied {applied} index updates.")
         if lexicon_store.refresh(current_registry(), inline_limit=sys.maxsize):
             click.echo("Relearned the lexicon's term pairs.")
+        try:
+            sent = send_due_mail()
+        except Exception as exc:  # a broken database or server must not stop the index
+            click.echo(f"Mail not sent now, will retry: {exc}", err=True)
+            sent = 0
+        if sent:
+            click.echo(f"Sent {sent} mails.")
         if once:
             return
         time.sleep(interval)

@@ -66,12 +66,18 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER": "kennisbank@localhost",
     "MAIL_SENDER_NAME": "Kennisbank",
     "MAIL_TIMEOUT": 10,
-    # Send in the process that committed, right after the commit; false when
-    # only `kennisbank index-worker` or `kennisbank mail send-pending` send.
+    # Send in the process that committed, right after the commit (in a thread of
+    # its own, so responses never wait for the mail server); false when only
+    # `kennisbank index-worker` or `kennisbank mail send-pending` send.
     "MAIL_SEND_AFTER_COMMIT": True,
+    # Send before the commit call returns, in the request (tests; timing then
+    # depends on the mail server).
+    "MAIL_SEND_IN_REQUEST": False,
     # Attempts before a message fails, and the first wait (doubling, at most 4 hours).
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_RETRY_DELAY": 60,
+    # Days sent and failed mail stays in the outbox before the privacy purge removes it.
+    "MAIL_RETENTION_DAYS": 30,
 }
 
 

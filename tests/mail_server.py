@@ -8,8 +8,10 @@ outbox does while the server is down and after it comes back.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -53,6 +55,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
         with self.server.lock:
             self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                                  bytes(envelope.original_content)))
@@ -73,13 +77,23 @@ class MailServer:
         self.port = port or free_port()
         self.received: list[Received] = []
         self.refusals: dict[str, str] = {}
+        #: Seconds each DATA takes, to make concurrent senders overlap.
+        self.delay = 0.0
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
     def settings(self) -> dict[str, Any]:
-        """The app's MAIL_* settings for this server."""
+        """The app's MAIL_* settings for this server. Mail is sent inside the commit
+        call (``MAIL_SEND_IN_REQUEST``), so a test sees it as soon as a request ends."""
         return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5,
-                "MAIL_SENDER": "kennisbank@deventer.example"}
+                "MAIL_SENDER": "kennisbank@deventer.example", "MAIL_SEND_IN_REQUEST": True}
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """The messages received, once there are ``count`` (for mail sent in the background)."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.received)
 
     def start(self) -> MailServer:
         if self._controller is None:

@@ -21,4 +21,7 @@ __all__ = ["MailMessage", "init_app", "mail_configured", "queue_mail"]
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to bind yet: sending after commit is a session event, always listening."""
+    """The admin page; sending after commit is a session event, always listening."""
+    from . import views
+
+    app.register_blueprint(views.bp)

@@ -6,7 +6,8 @@ data that produced it, and a message queued today is sent unchanged tomorrow.
 
 States: ``pending`` (waiting, or waiting for a retry at ``next_attempt_at``),
 ``sending`` (being handed to the SMTP server right now), ``sent`` and
-``failed`` (refused for good, or out of attempts; ``last_error`` says why).
+``failed`` (refused for good, or out of attempts; ``failure`` says which,
+``last_error`` gives the details, in the SMTP server's own words where it had any).
 ``claimed_by`` and ``claimed_until`` are the lease of the sender working on
 the row, so several processes can drain one outbox (see
 :mod:`kennisbank.mail.sender`).
@@ -23,6 +24,7 @@ from ..extensions import db
 from ..models import utcnow
 
 STATES = ("pending", "sending", "sent", "failed")
+FAILURES = ("invalid", "refused", "gave_up", "interrupted")
 
 
 class MailMessage(db.Model):
@@ -47,6 +49,9 @@ class MailMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: Why a ``failed`` row failed, as a code the admin page explains:
+    #: ``invalid``, ``refused``, ``gave_up`` or ``interrupted`` (see FAILURES).
+    failure: Mapped[str | None] = mapped_column(String(20))
     claimed_by: Mapped[str | None] = mapped_column(String(32))
     claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -7,8 +7,12 @@ message, a request) exists. A rolled-back transaction leaves no mail behind.
 After the commit, the same process hands the transaction's messages (and a few
 other due ones) to the sender: after the commit, never inside the transaction,
 so a slow or broken SMTP server cannot hold database locks or undo anything.
-Failures there are logged and leave the rows pending; they never reach the
-request. ``MAIL_SEND_AFTER_COMMIT=false`` leaves all sending to
+By default a thread of the process sends them (:mod:`.background`), so the
+response does not wait for the mail server and its timing says nothing about
+whether a mail went out; ``MAIL_SEND_IN_REQUEST=true`` sends before the
+commit call returns instead (the tests do, to see the result at once).
+Failures are logged and leave the rows pending; they never reach the request.
+``MAIL_SEND_AFTER_COMMIT=false`` leaves all sending to
 ``kennisbank mail send-pending`` or ``kennisbank index-worker``.
 """
 
@@ -31,13 +35,12 @@ from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import current_language
 from ..models import User, utcnow
+from .background import BACKLOG, background_sender
 from .models import MailMessage
 from .smtp import mail_configured, new_message_id
 
 #: ``session.info`` key: ids of the mail this transaction queued.
 QUEUED_KEY = "kennisbank.mail.queued"
-#: Due messages from earlier transactions sent along after a commit that queued mail.
-BACKLOG_AFTER_COMMIT = 10
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +138,13 @@ def _send(session: Session) -> None:
         return
     if not mail_configured():
         return
+    if not current_app.config.get("MAIL_SEND_IN_REQUEST"):
+        background_sender(current_app._get_current_object()).submit(ids)  # type: ignore[attr-defined]
+        return
     from .sender import drain
 
     try:
-        drain(first=ids, limit=len(ids) + BACKLOG_AFTER_COMMIT)
+        drain(first=ids, limit=len(ids) + BACKLOG)
     except Exception:
         log.exception("mail not sent after commit; it stays in the outbox")
 

@@ -45,13 +45,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import utcnow
 from . import smtp
-from .models import MailMessage
+from .models import STATES, MailMessage
 
 DEFAULT_MAX_ATTEMPTS = 10
 DEFAULT_RETRY_DELAY = 60
@@ -61,6 +61,8 @@ LEASE = timedelta(minutes=5)
 BATCH = 50
 INTERRUPTED = ("interrupted while being handed to the mail server; it may have arrived: "
                "check with the recipient before retrying")
+#: Far enough ahead to make every pending row due ("send everything now").
+EVERYTHING = timedelta(days=365 * 100)
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +95,16 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=base * 2 ** exponent), MAX_DELAY)
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return (MailMessage.state == "pending", MailMessage.next_attempt_at <= now,
+def _due(now: datetime, ahead: timedelta = timedelta(0)) -> tuple[ColumnElement[bool], ...]:
+    """Pending, due by ``now + ahead``, and not held by a live claim."""
+    return (MailMessage.state == "pending", MailMessage.next_attempt_at <= now + ahead,
             or_(MailMessage.claimed_until.is_(None), MailMessage.claimed_until < now))
 
 
-def drain(*, first: list[int] | None = None, limit: int | None = None) -> DrainReport:
-    """Send due messages (``first`` before the others), at most ``limit`` of them.
+def drain(*, first: list[int] | None = None, limit: int | None = None,
+          everything: bool = False) -> DrainReport:
+    """Send due messages (``first`` before the others), at most ``limit`` of them;
+    with ``everything`` also those waiting for a later retry.
 
     Without ``MAIL_SERVER`` nothing is tried and nothing changes. Stops early
     when the server cannot be reached: the other messages would fail alike.
@@ -107,17 +112,22 @@ def drain(*, first: list[int] | None = None, limit: int | None = None) -> DrainR
     report = DrainReport()
     if not smtp.mail_configured():
         return report
-    recover_interrupted()
+    interrupted = recover_interrupted()
+    if interrupted:
+        report.failed += interrupted
+        report.errors.append(f"{interrupted} mail(s): {INTERRUPTED}")
+    ahead = EVERYTHING if everything else timedelta(0)
     with Session(db.engine) as session, _connection() as conn:
-        for message_id in _candidates(session, first or [], limit):
-            outcome = _send_one(session, conn, message_id)
+        for message_id in _candidates(session, first or [], limit, ahead):
+            outcome = _send_one(session, conn, message_id, ahead)
             report += outcome
             if conn.broken:
                 break
     return report
 
 
-def _candidates(session: Session, first: list[int], limit: int | None) -> Iterator[int]:
+def _candidates(session: Session, first: list[int], limit: int | None,
+                ahead: timedelta) -> Iterator[int]:
     """``first``, then the due rows oldest first (read in batches, each row once per run)."""
     count = 0
     for message_id in dict.fromkeys(first):
@@ -128,7 +138,7 @@ def _candidates(session: Session, first: list[int], limit: int | None) -> Iterat
     after = 0
     while True:
         batch = list(session.scalars(
-            select(MailMessage.id).where(*_due(utcnow()), MailMessage.id > after)
+            select(MailMessage.id).where(*_due(utcnow(), ahead), MailMessage.id > after)
             .order_by(MailMessage.id).limit(BATCH)))
         session.rollback()  # end the read: each claim is a transaction of its own
         if not batch:
@@ -175,12 +185,12 @@ def _connection() -> Iterator[_Connection]:
             smtp.close(conn.client)
 
 
-def _claim(session: Session, message_id: int) -> str | None:
+def _claim(session: Session, message_id: int, ahead: timedelta) -> str | None:
     """Take the row for this run; ``None`` when another sender has it or it is not due."""
     token = secrets.token_hex(16)
     now = utcnow()
     result = session.execute(
-        update(MailMessage).where(MailMessage.id == message_id, *_due(now))
+        update(MailMessage).where(MailMessage.id == message_id, *_due(now, ahead))
         .values(claimed_by=token, claimed_until=now + LEASE, attempts=MailMessage.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
@@ -196,16 +206,17 @@ def _change(session: Session, message_id: int, token: str, **values: object) -> 
     return result.rowcount == 1
 
 
-def _send_one(session: Session, conn: _Connection, message_id: int) -> DrainReport:
-    token = _claim(session, message_id)
+def _send_one(session: Session, conn: _Connection, message_id: int,
+              ahead: timedelta) -> DrainReport:
+    token = _claim(session, message_id, ahead)
     if token is None:
         return DrainReport()
     row = session.get(MailMessage, message_id, populate_existing=True)
     assert row is not None
     to, attempts = row.to, row.attempts
     if attempts > max_attempts():
-        return _fail(session, row.id, token, f"gave up after {attempts - 1} attempts: "
-                                              f"{row.last_error or 'interrupted'}")
+        return _fail(session, row.id, token, "gave_up",
+                     f"gave up after {attempts - 1} attempts: {row.last_error or 'interrupted'}")
     try:
         mail = smtp.build_mail(row)
         session.rollback()  # release the read before the network conversation
@@ -213,10 +224,10 @@ def _send_one(session: Session, conn: _Connection, message_id: int) -> DrainRepo
         reply = smtp.hand_over(client, mail, to, lambda: _change(
             session, message_id, token, state="sending", claimed_until=utcnow() + LEASE))
     except smtp.Permanent as exc:
-        return _fail(session, message_id, token, str(exc))
+        return _fail(session, message_id, token, exc.kind, str(exc))
     except smtp.Uncertain as exc:
         conn.drop()
-        return _fail(session, message_id, token, f"{INTERRUPTED} ({exc})")
+        return _fail(session, message_id, token, "interrupted", f"{INTERRUPTED} ({exc})")
     except smtp.Temporary as exc:
         if exc.connection:
             conn.drop()
@@ -228,7 +239,7 @@ def _send_one(session: Session, conn: _Connection, message_id: int) -> DrainRepo
         log.warning("mail %s: claim lost before DATA; another sender has it", message_id)
         return DrainReport()
     if not _change(session, message_id, token, state="sent", sent_at=utcnow(),
-                   claimed_by=None, claimed_until=None, last_error=None):
+                   claimed_by=None, claimed_until=None, last_error=None, failure=None):
         log.error("mail %s was sent (%s) but its claim had expired", message_id, reply)
     log.info("mail %s sent to %s: %s", message_id, to, reply)
     return DrainReport(sent=1)
@@ -237,7 +248,8 @@ def _send_one(session: Session, conn: _Connection, message_id: int) -> DrainRepo
 def _retry(session: Session, message_id: int, token: str, attempts: int,
            reason: str) -> DrainReport:
     if attempts >= max_attempts():
-        return _fail(session, message_id, token, f"gave up after {attempts} attempts: {reason}")
+        return _fail(session, message_id, token, "gave_up",
+                     f"gave up after {attempts} attempts: {reason}")
     wait = retry_delay(attempts)
     _change(session, message_id, token, state="pending", next_attempt_at=utcnow() + wait,
             last_error=reason, claimed_by=None, claimed_until=None)
@@ -246,8 +258,9 @@ def _retry(session: Session, message_id: int, token: str, attempts: int,
     return DrainReport(retrying=1)
 
 
-def _fail(session: Session, message_id: int, token: str, reason: str) -> DrainReport:
-    _change(session, message_id, token, state="failed", last_error=reason[:2000],
+def _fail(session: Session, message_id: int, token: str, kind: str,
+          reason: str) -> DrainReport:
+    _change(session, message_id, token, state="failed", failure=kind, last_error=reason[:2000],
             claimed_by=None, claimed_until=None)
     log.error("mail %s failed: %s", message_id, reason)
     return DrainReport(failed=1, errors=[f"mail {message_id}: {reason}"])
@@ -256,11 +269,14 @@ def _fail(session: Session, message_id: int, token: str, reason: str) -> DrainRe
 def recover_interrupted() -> int:
     """Rows left ``sending`` by a sender that died: failed, with the reason (see above)."""
     now = utcnow()
+    stale = (MailMessage.state == "sending", MailMessage.claimed_until < now)
     with Session(db.engine) as session:
+        if not session.scalar(select(exists().where(*stale))):
+            return 0  # the usual case, without taking a write lock
         result = session.execute(
-            update(MailMessage)
-            .where(MailMessage.state == "sending", MailMessage.claimed_until < now)
-            .values(state="failed", last_error=INTERRUPTED, claimed_by=None, claimed_until=None)
+            update(MailMessage).where(*stale)
+            .values(state="failed", failure="interrupted", last_error=INTERRUPTED,
+                    claimed_by=None, claimed_until=None)
             .execution_options(synchronize_session=False))
         session.commit()
     if result.rowcount:
@@ -278,8 +294,8 @@ def retry_now(session: Session, message_ids: list[int]) -> int:
     result = session.execute(
         update(MailMessage)
         .where(MailMessage.id.in_(message_ids), MailMessage.state == "failed")
-        .values(state="pending", attempts=0, next_attempt_at=utcnow(), claimed_by=None,
-                claimed_until=None)
+        .values(state="pending", attempts=0, next_attempt_at=utcnow(), failure=None,
+                claimed_by=None, claimed_until=None)
         .execution_options(synchronize_session=False))
     send_after_commit(session, list(message_ids))
     return int(result.rowcount or 0)
@@ -290,15 +306,22 @@ class Status:
     counts: dict[str, int]
     oldest_pending: datetime | None
     configured: bool
+    #: The newest rows' ``last_error`` (pending ones retrying, and failed ones).
+    recent_errors: list[str]
 
 
 def status() -> Status:
-    """Counts per state and the oldest pending message, for the CLI and the admin page."""
+    """Counts per state, the oldest pending message and the latest errors."""
     with Session(db.engine) as session:
-        counts = dict.fromkeys(("pending", "sending", "sent", "failed"), 0)
+        counts = dict.fromkeys(STATES, 0)
         for state, count in session.execute(
                 select(MailMessage.state, func.count()).group_by(MailMessage.state)):
             counts[state] = count
         oldest = session.scalar(select(func.min(MailMessage.created_at))
                                 .where(MailMessage.state == "pending"))
-    return Status(counts=counts, oldest_pending=oldest, configured=smtp.mail_configured())
+        errors = session.execute(
+            select(MailMessage.id, MailMessage.state, MailMessage.last_error)
+            .where(MailMessage.last_error.is_not(None), MailMessage.state != "sent")
+            .order_by(MailMessage.id.desc()).limit(3)).all()
+    return Status(counts=counts, oldest_pending=oldest, configured=smtp.mail_configured(),
+                  recent_errors=[f"mail {i} ({state}): {error}" for i, state, error in errors])

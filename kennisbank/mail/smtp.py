@@ -50,7 +50,12 @@ class Temporary(Exception):
 
 
 class Permanent(Exception):
-    """The message can never be delivered as it is (bad address, 5xx refusal)."""
+    """The message can never be delivered as it is: ``kind`` is ``invalid`` (an
+    address or header that cannot be written) or ``refused`` (a 5xx reply)."""
+
+    def __init__(self, reason: str, *, kind: str = "refused") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class Uncertain(Exception):
@@ -91,7 +96,7 @@ def build_mail(row: MailMessage) -> EmailMessage:
     :raises Permanent: the address or a header cannot be written.
     """
     if not valid_address(row.to):
-        raise Permanent(f"not a valid e-mail address: {row.to!r}")
+        raise Permanent(f"not a valid e-mail address: {row.to!r}", kind="invalid")
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     mail = EmailMessage(policy=POLICY)
     try:
@@ -104,7 +109,7 @@ def build_mail(row: MailMessage) -> EmailMessage:
         mail["Message-ID"] = row.message_id
         mail["Auto-Submitted"] = "auto-generated"
     except ValueError as exc:
-        raise Permanent(f"the message cannot be written: {exc}") from exc
+        raise Permanent(f"the message cannot be written: {exc}", kind="invalid") from exc
     mail.set_content(row.text)
     mail.add_alternative(row.html, subtype="html")
     # After the parts exist: making the alternative moves Content-* headers into a part.
@@ -190,9 +195,10 @@ def hand_over(client: smtplib.SMTP, mail: EmailMessage, to: str,
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise Temporary(f"connection lost: {exc}", connection=True) from exc
     except UnicodeEncodeError as exc:
-        raise Permanent(f"not a valid e-mail address: {to!r}") from exc
+        raise Permanent(f"not a valid e-mail address: {to!r}", kind="invalid") from exc
     if not before_data():
-        client.rset()
+        with suppress(OSError, smtplib.SMTPException):
+            client.rset()
         return ""
     try:
         code, text = client.data(data)

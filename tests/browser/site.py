@@ -28,6 +28,7 @@ from kennisbank.config import LANGUAGES
 from kennisbank.content.service import commit, save_item
 from kennisbank.demo import load_demo
 from kennisbank.extensions import db
+from kennisbank.mail import queue_mail
 from kennisbank.models import Item, User, utcnow
 from kennisbank.partners.models import Message
 from tests.conftest import PASSWORD, item_data
@@ -86,6 +87,7 @@ PAGES: tuple[Page, ...] = (
     Page("admin-users", "/{lang}/admin/users", user="admin"),
     Page("admin-new-user", "/{lang}/admin/users/new", user="admin"),
     Page("admin-edit-user", "/{lang}/admin/users/{contributor_id}", user="admin"),
+    Page("admin-mail", "/{lang}/admin/mail", user="admin"),
     Page("organisations", "/{lang}/organisations?sector=education&q=university"),
     Page("organisation", "/{lang}/organisations/1"),
     Page("organisation-edit", "/{lang}/organisations/1/edit", user="admin"),
@@ -192,7 +194,20 @@ def build_site(instance: Path) -> Site:
             "outside_message": _outside_message(users["contributor"]),
         }
         refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
+        _outbox()
     return Site(app=app, refs=refs)
+
+
+def _outbox() -> None:
+    """Mail in the outbox (no server is configured), one of it failed, for the admin page."""
+    context = {"subject": "Fietsstraten", "body": "Mogen we in mei langskomen?",
+               "link": "https://kennisbank.example/nl/inbox/1", "sender": "Check Editor",
+               "about": ""}
+    queue_mail("check-contributor@example.org", "message", context, lang="nl")
+    failed = queue_mail("nobody@example.org", "message", context, lang="en")
+    failed.state, failed.failure, failed.attempts = "failed", "refused", 1
+    failed.last_error = "RCPT TO refused: 550 5.1.1 No such user here"
+    db.session.commit()
 
 
 def _user(role: str, email: str, sectors: list[str]) -> User:

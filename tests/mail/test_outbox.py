@@ -78,3 +78,49 @@ def test_without_a_mail_server_mail_waits(app: Flask) -> None:
         db.session.commit()
     [row] = _rows(app)
     assert (row.state, row.attempts, row.last_error) == ("pending", 0, None)
+
+
+def test_every_mail_template_is_valid_html_in_both_languages(app: Flask, tmp_path) -> None:
+    """Each ``templates/mail/*.html`` (other features add theirs) rendered with a
+    context that fills any name, checked by the Nu HTML checker."""
+    from collections import defaultdict
+    from pathlib import Path
+
+    from kennisbank.mail.outbox import render
+    from tests.test_html_validity import checker, run_checker
+
+    folder = tmp_path / "mail-html"
+    folder.mkdir()
+    templates = sorted(p.stem for p in (Path(app.root_path) / "templates" / "mail").glob("*.html")
+                       if not p.stem.startswith("_"))
+    context = defaultdict(lambda: "https://kennisbank.example/x", CONTEXT)
+    with app.test_request_context("/en/"):
+        for name in templates:
+            for lang in ("nl", "en"):
+                html = render(name, context, lang).html
+                (folder / f"{name}-{lang}.html").write_text(html, encoding="utf-8")
+    assert "message" in templates
+    errors = run_checker(checker(), folder)
+    assert not errors, errors
+
+
+def test_by_default_a_thread_sends_and_the_commit_does_not_wait(tmp_path,
+                                                                mail_server: MailServer) -> None:
+    """Outside tests the response never waits for the mail server, so how long an
+    answer takes does not tell whether a mail was sent."""
+    import time
+
+    from kennisbank.mail.background import background_sender
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, **{**mail_server.settings(), "MAIL_SEND_IN_REQUEST": False})
+    mail_server.delay = 1.0
+    with app.app_context():
+        queue_mail("anna@example.org", "message", CONTEXT, lang="en")
+        started = time.monotonic()
+        db.session.commit()
+        assert time.monotonic() - started < 0.5
+    assert len(mail_server.wait_for(1)) == 1
+    background_sender(app).stop()
+    [row] = _rows(app)
+    assert row.state == "sent"

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("failure", sa.String(length=20), nullable=True),
         sa.Column("claimed_by", sa.String(length=32), nullable=True),
         sa.Column("claimed_until", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
