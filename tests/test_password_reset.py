@@ -334,3 +334,18 @@ def test_cli_set_password_refusals(app, runner, make_user):
     with app.app_context():
         assert db.session.get(User, user.id).session_version == 0
         assert reset.PURPOSE_RESET == PURPOSE_RESET
+
+
+def test_base_url_decides_the_links_not_the_host_header(tmp_path):
+    """A forged ``Host`` must not send someone's reset token to another site."""
+    app = make_app(tmp_path, BASE_URL="https://kennisbank.example.org")
+    with app.app_context():
+        db.session.add(User(email="v@example.org", name="V", role="reader",
+                            preferred_language="en"))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/en/password/forgot", data={"email": "v@example.org"},
+                headers={"Host": "evil.example"})
+    [mail] = outbox(app)
+    assert "https://kennisbank.example.org/en/password/reset/" in mail.text
+    assert "evil.example/en/password" not in mail.text + mail.html
