@@ -269,6 +269,9 @@ def test_cli_invite(app, runner, orgs):
     assert (state, role, organisation) == ("pending", "editor", orgs["education"])
     [event] = events(app, "invitation_sent")
     assert event.address == "cli" and event.user_id is None
+    listed = runner.invoke("users", "invitations")
+    assert listed.exit_code == 0 and "cli@example.org" in listed.output
+    assert "editor" in listed.output and "pending" in listed.output
 
 
 def test_cli_invite_refusals(app, runner, make_user, orgs):
