@@ -24,7 +24,8 @@ from .auth.accounts import (
     set_role,
 )
 from .auth.accounts import create_user as create_account
-from .auth.invitations import invite
+from .auth.invitations import Invitation, invite
+from .auth.links import as_utc
 from .auth.tokens import digest
 from .content.registry import current_registry
 from .extensions import db
@@ -192,6 +193,18 @@ def invite_user(email: str, role: str, sectors: tuple[str, ...], organisation: s
     db.session.commit()
     expires = invitation.expires_at.strftime("%Y-%m-%d %H:%M")
     click.echo(f"Invited {invitation.email} as {role}; the link works until {expires} UTC")
+
+
+@users.command("invitations")
+def list_invitations() -> None:
+    """List invitations, newest first, with their state (pending, accepted, expired, revoked)."""
+    found = db.session.execute(
+        db.select(Invitation).order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ).scalars()
+    for invitation in found:
+        expires = as_utc(invitation.expires_at).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{invitation.email:<40} {invitation.role:<12} {invitation.state:<9} "
+                   f"link until {expires} UTC")
 
 
 @click.group()

@@ -94,6 +94,7 @@ def test_states_resend_and_revoke(app, make_user, monkeypatch):
     first_link = link_in(outbox(app, "late@example.org")[0])
     assert client.post(f"/en/admin/invitations/{gone}/revoke").status_code == 303
     assert invitation(app, "gone@example.org")[0] == "revoked"
+    assert [e.subject for e in events(app, "invitation_revoked")] == ["gone@example.org"]
     assert app.test_client().get(link_in(outbox(app, "gone@example.org")[0])).status_code == 404
 
     clock.shift(days=7, minutes=1)
@@ -268,6 +269,9 @@ def test_cli_invite(app, runner, orgs):
     assert (state, role, organisation) == ("pending", "editor", orgs["education"])
     [event] = events(app, "invitation_sent")
     assert event.address == "cli" and event.user_id is None
+    listed = runner.invoke("users", "invitations")
+    assert listed.exit_code == 0 and "cli@example.org" in listed.output
+    assert "editor" in listed.output and "pending" in listed.output
 
 
 def test_cli_invite_refusals(app, runner, make_user, orgs):

@@ -334,3 +334,39 @@ def test_cli_set_password_refusals(app, runner, make_user):
     with app.app_context():
         assert db.session.get(User, user.id).session_version == 0
         assert reset.PURPOSE_RESET == PURPOSE_RESET
+
+
+def test_base_url_decides_the_links_not_the_host_header(tmp_path):
+    """A forged ``Host`` must not send someone's reset token to another site."""
+    app = make_app(tmp_path, BASE_URL="https://kennisbank.example.org")
+    with app.app_context():
+        db.session.add(User(email="v@example.org", name="V", role="reader",
+                            preferred_language="en"))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/en/password/forgot", data={"email": "v@example.org"},
+                headers={"Host": "evil.example"})
+    [mail] = outbox(app)
+    assert "https://kennisbank.example.org/en/password/reset/" in mail.text
+    assert "evil.example/en/password" not in mail.text + mail.html
+
+
+def test_answer_time_does_not_tell_known_from_unknown(tmp_path):
+    """Interleaved requests, compared by their medians, so machine noise hits both alike."""
+    import statistics
+    import time
+
+    app = make_app(tmp_path, RESET_LIMIT_ACCOUNT="1000 per hour",
+                   RESET_LIMIT_ADDRESS="1000 per hour")
+    with app.app_context():
+        db.session.add(User(email="known@example.org", name="K", role="reader"))
+        db.session.commit()
+    timings: dict[str, list[float]] = {"known@example.org": [], "unknown@example.org": []}
+    client = app.test_client()
+    for _round in range(15):
+        for email, spent in timings.items():
+            start = time.perf_counter()
+            assert ask_reset(client, email).status_code == 200
+            spent.append(time.perf_counter() - start)
+    known, unknown = (statistics.median(spent) for spent in timings.values())
+    assert abs(known - unknown) < max(0.35 * max(known, unknown), 0.005), (known, unknown)

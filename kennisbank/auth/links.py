@@ -188,19 +188,21 @@ def revoke_all_links(user: User) -> int:
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for a mail, in a request or not (the command line).
 
-    In a request the URL uses the address the request came in on; outside one
-    it uses the ``BASE_URL`` setting (``KENNISBANK_BASE_URL``, such as
-    ``https://kennisbank.deventer.nl``), or Flask's ``SERVER_NAME``.
+    With the ``BASE_URL`` setting (``KENNISBANK_BASE_URL``, such as
+    ``https://kennisbank.deventer.nl``) every link starts with it, also in a
+    request: the request's ``Host`` header is the sender's to choose, and a
+    reset link built from it would carry the token to a site of the sender's
+    choosing ("password reset poisoning"). Without it, links use the request's
+    address (fine on one machine behind a proxy that fixes the host, or with
+    Flask's ``TRUSTED_HOSTS``), and outside a request Flask's ``SERVER_NAME``.
     """
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
     base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
-    if not base and not current_app.config.get("SERVER_NAME"):
-        raise RuntimeError(
-            "links in mail need the site's address outside a request: "
-            "set KENNISBANK_BASE_URL, for example https://kennisbank.example.org"
-        )
-    if not base:
+    if base:
+        with current_app.test_request_context("/", base_url=base):
+            return url_for(endpoint, _external=True, **values)
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    raise RuntimeError(
+        "links in mail need the site's address outside a request: "
+        "set KENNISBANK_BASE_URL, for example https://kennisbank.example.org"
+    )

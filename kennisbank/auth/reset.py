@@ -81,8 +81,8 @@ def _reset_context(*, name: str, url: str) -> dict[str, object]:
     return {"name": name, "url": url, "minutes": minutes}
 
 
-def send_reset_link(user: User, *, by: User | None = None) -> None:
-    """Mail ``user`` a new reset link (older ones stop working).
+def send_reset_link(user: User, *, by: User | None = None) -> str:
+    """Mail ``user`` a new reset link (older ones stop working); returns the link.
 
     ``by`` is the admin who started it, else the person asked for it themselves.
     """
@@ -92,6 +92,7 @@ def send_reset_link(user: User, *, by: User | None = None) -> None:
                user=user)
     audit.record("password_reset_requested", user=by, subject=user.email, known=True,
                  by_admin=by is not None)
+    return url
 
 
 def _lang(user: User) -> str:
@@ -115,8 +116,7 @@ def send_set_password_link(user: User, *, purpose: str = PURPOSE_SET_PASSWORD) -
     the person in) or :data:`PURPOSE_RESET` (the reset mail and page).
     """
     if purpose == PURPOSE_RESET:
-        send_reset_link(user)
-        return ""
+        return send_reset_link(user)
     if purpose != PURPOSE_SET_PASSWORD:
         raise ValueError(f"no password page for links of purpose {purpose!r}")
     url = set_password_url(user)
