@@ -191,6 +191,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
     from .partners.cli import cities
+    from .privacy.cli import privacy
     from .synonyms.cli import synonyms
 
     group = KennisbankGroup(
@@ -203,6 +204,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
         group.add_command(command)
     group.add_command(cities)
     group.add_command(synonyms)
+    group.add_command(privacy)
     group.add_command(db_group)
     return group
 

@@ -56,9 +56,11 @@ BASELINE = "0001"
 #: before the metadata is complete (for ``create_all`` and autogenerate alike).
 MODEL_MODULES = (
     "kennisbank.models",
+    "kennisbank.auth.sso_accounts",
     "kennisbank.attachments.models",
     "kennisbank.partners.models",
     "kennisbank.synonyms.models",
+    "kennisbank.privacy.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",
     "kennisbank.ratelimit",

@@ -26,6 +26,7 @@ EVENTS = (
     "login", "login_failed", "logout", "password_changed",
     "user_created", "role_changed", "user_deactivated", "user_reactivated",
     "token_created", "token_revoked",
+    "sso_linked", "account_deleted", "privacy_statement_changed",
     "item_submitted", "item_published", "item_returned", "item_archived", "item_reverted",
 )
 

@@ -1,0 +1,66 @@
+"""The two registries privacy work is made of: what an export holds, what is purged.
+
+Each feature that stores something about people contributes here, so the
+download of "everything stored about me" and the retention clean-up grow with
+the features instead of being kept up to date by hand:
+
+* ``register_export(name, fn)``: ``fn(user)`` returns plain JSON data (dicts,
+  lists, strings, numbers; datetimes are written as ISO 8601) for the section
+  ``name`` of a person's download. Never a password or token hash.
+* ``register_purge(name, fn)``: ``fn(now)`` removes what has outlived its
+  retention period and returns how many records went; ``kennisbank privacy
+  purge`` runs them all. ``fn`` works in the current database session; the
+  caller commits.
+
+Registering a name again replaces the earlier function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ..models import User
+
+ExportFn = Callable[[User], Any]
+PurgeFn = Callable[[datetime], int]
+
+_exports: dict[str, ExportFn] = {}
+_purges: dict[str, PurgeFn] = {}
+
+
+def register_export(name: str, fn: ExportFn) -> None:
+    """Add the section ``name`` to every person's data download."""
+    _exports[name] = fn
+
+
+def unregister_export(name: str) -> None:
+    _exports.pop(name, None)
+
+
+def register_purge(name: str, fn: PurgeFn) -> None:
+    """Have ``kennisbank privacy purge`` call ``fn(now)``."""
+    _purges[name] = fn
+
+
+def unregister_purge(name: str) -> None:
+    _purges.pop(name, None)
+
+
+def export_sections(user: User) -> dict[str, Any]:
+    """Every registered section for ``user``, in the order they were registered."""
+    return {name: fn(user) for name, fn in _exports.items()}
+
+
+def run_purges(now: datetime) -> dict[str, int]:
+    """Run every registered purge; returns the number removed per purge."""
+    return {name: int(fn(now) or 0) for name, fn in _purges.items()}
+
+
+def export_names() -> list[str]:
+    return list(_exports)
+
+
+def purge_names() -> list[str]:
+    return list(_purges)
