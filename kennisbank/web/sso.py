@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -30,6 +30,7 @@ from ..auth.redirects import safe_next
 from ..auth.sso_accounts import SsoRefused, account_for
 from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import current_language
 
 bp = Blueprint("sso", __name__)
 #: What the start page leaves in the session for the callback: language and target.
@@ -62,9 +63,10 @@ def _provider() -> SingleSignOn:
 
 
 @bp.get("/<any(nl, en):lang>/login/sso")
-def start(lang: str) -> Response:
+def start() -> Response:
     """Send the browser to the provider, with PKCE, state and nonce."""
     sso = _provider()
+    lang = current_language()
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(target or url_for("web.home", lang=lang), 303)
@@ -87,8 +89,7 @@ def callback() -> Response:
     """The provider's answer: verify it, find or make the account, log in."""
     sso = _provider()
     pending = session.pop(PENDING_KEY, None) or {}
-    lang = pending.get("lang") if pending.get("lang") in LANGUAGES else (
-        current_app.config["DEFAULT_LANGUAGE"])
+    lang = pending.get("lang") if pending.get("lang") in LANGUAGES else current_language()
     if not pending:
         return _refused("state", lang, sso)
     with force_locale(lang):
