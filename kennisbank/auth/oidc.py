@@ -35,6 +35,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
 from ..config import LANGUAGES, ConfigError
+from ..security import DEFAULT_CSP
 from .sso_accounts import Policy, SsoRefused, email_domain
 
 CALLBACK_PATH = "/sso/callback"
@@ -106,6 +107,32 @@ def init_app(app: Flask) -> None:
         return
     _check_settings(app.config)
     app.extensions[EXTENSION_KEY] = SingleSignOn(app)
+    policy = app.config.get("CONTENT_SECURITY_POLICY") or DEFAULT_CSP
+    app.config["CONTENT_SECURITY_POLICY"] = allow_form_action(policy, _origin(app.config))
+
+
+def _origin(config: Any) -> str:
+    issuer = urlsplit(str(config["SSO_ISSUER"]))
+    return f"{issuer.scheme}://{issuer.netloc}"
+
+
+def allow_form_action(policy: str, origin: str) -> str:
+    """``policy`` with ``origin`` allowed in ``form-action``.
+
+    The login form sends a municipal address on to the provider with a
+    redirect, and browsers apply ``form-action`` to every redirect after a
+    form's submission: without the provider's origin there, Chromium stops
+    at the login page. (A provider whose authorization endpoint is on another
+    host than its issuer needs that host in ``CONTENT_SECURITY_POLICY``.)
+    """
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    for index, directive in enumerate(directives):
+        name, _, sources = directive.partition(" ")
+        if name == "form-action":
+            if origin not in sources.split():
+                directives[index] = f"{directive} {origin}"
+            return "; ".join(directives)
+    return policy
 
 
 def current_sso() -> SingleSignOn | None:

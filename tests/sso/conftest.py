@@ -31,8 +31,14 @@ def provider() -> Iterator[OidcProvider]:
 
 
 @pytest.fixture
-def sso_app(tmp_path: Path, provider: OidcProvider) -> Flask:
+def app(tmp_path: Path, provider: OidcProvider) -> Flask:
+    """Here the app is the one that logs in at the provider (``make_user`` uses it too)."""
     return make_app(tmp_path, **provider.settings())
+
+
+@pytest.fixture
+def sso_app(app: Flask) -> Flask:
+    return app
 
 
 @pytest.fixture

@@ -145,6 +145,13 @@ def test_next_is_followed_only_within_the_site(sso_app: Flask, provider: OidcPro
         assert "evil" not in response.headers["Location"]
 
 
+def test_the_login_form_may_be_sent_on_to_the_provider(sso_client: FlaskClient,
+                                                      provider: OidcProvider) -> None:
+    policy = sso_client.get("/en/login").headers["Content-Security-Policy"]
+    form_action = next(d for d in policy.split("; ") if d.startswith("form-action"))
+    assert form_action == f"form-action 'self' {provider.issuer}"
+
+
 def test_the_redirect_uri_is_the_setting_whatever_the_host(sso_client: FlaskClient,
                                                            provider: OidcProvider) -> None:
     start = sso_client.get("/en/login/sso", headers={"Host": "evil.example"})
@@ -266,7 +273,8 @@ def test_a_provider_that_is_down_gives_a_message(tmp_path: Path, provider: OidcP
     assert message in _page_after(client, response)
 
 
-def test_without_settings_there_is_no_single_sign_on(client: FlaskClient) -> None:
+def test_without_settings_there_is_no_single_sign_on(tmp_path: Path) -> None:
+    client = make_app(tmp_path / "plain").test_client()
     assert client.get("/en/login/sso").status_code == 404
     assert client.get("/sso/callback").status_code == 404
     assert "login/sso" not in client.get("/en/login").get_data(as_text=True)
