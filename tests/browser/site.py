@@ -95,6 +95,9 @@ PAGES: tuple[Page, ...] = (
     Page("transfer-form", "/{lang}/items/{bilingual}/transfers/new", user="editor"),
     Page("contact-form", "/{lang}/contact/1", user="contributor"),
     Page("inbox", "/{lang}/inbox", user="contributor"),
+    Page("privacy", "/{lang}/privacy"),
+    Page("account-delete", "/{lang}/account/delete", user="contributor"),
+    Page("admin-privacy", "/{lang}/admin/privacy", user="admin"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
