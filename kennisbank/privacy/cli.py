@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..auth.accounts import find_user
 from ..extensions import db
 from ..models import utcnow
-from .registry import export_sections, purge_names, run_purges
-from .views import _json_value
+from .registry import export_json, purge_names, run_purges
 
 
 @click.group()
@@ -37,5 +34,4 @@ def export(email: str) -> None:
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"no account with the email address {email}")
-    data = {"generated_at": utcnow(), "sections": export_sections(user)}
-    click.echo(json.dumps(data, default=_json_value, ensure_ascii=False, indent=2))
+    click.echo(export_json(user), nl=False)

@@ -17,11 +17,12 @@ Registering a name again replaces the earlier function.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from ..models import User
+from ..models import User, utcnow
 
 ExportFn = Callable[[User], Any]
 PurgeFn = Callable[[datetime], int]
@@ -51,6 +52,18 @@ def unregister_purge(name: str) -> None:
 def export_sections(user: User) -> dict[str, Any]:
     """Every registered section for ``user``, in the order they were registered."""
     return {name: fn(user) for name, fn in _exports.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def export_json(user: User) -> str:
+    """The download: every section for ``user`` as indented JSON text."""
+    data = {"generated_at": utcnow(), "sections": export_sections(user)}
+    return json.dumps(data, default=_json_value, ensure_ascii=False, indent=2) + "\n"
 
 
 def run_purges(now: datetime) -> dict[str, int]:

@@ -4,8 +4,6 @@ administrator's page for the statement's text."""
 from __future__ import annotations
 
 import hmac
-import json
-from datetime import date, datetime
 from typing import Any
 
 from flask import (
@@ -29,11 +27,11 @@ from ..config import LANGUAGES
 from ..content.service import commit
 from ..extensions import db
 from ..i18n import current_language
-from ..models import User, utcnow
+from ..models import User
 from ..security import mark_failed, throttle_failures
 from .deletion import delete_account, is_last_admin
 from .forms import DeleteAccountForm, StatementForm
-from .registry import export_sections
+from .registry import export_json
 from .statement import custom_text, default_text, set_text, statement_html
 
 bp = Blueprint("privacy", __name__, url_prefix="/<any(nl, en):lang>")
@@ -56,19 +54,11 @@ def statement() -> str:
                            statement=statement_html(current_language()))
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
 @bp.get("/account/data")
 def download() -> Response:
     """Everything stored about the logged-in person, as a JSON file."""
     user = _person()
-    data = {"generated_at": utcnow(), "sections": export_sections(user)}
-    body = json.dumps(data, default=_json_value, ensure_ascii=False, indent=2)
-    response = Response(body + "\n", mimetype="application/json")
+    response = Response(export_json(user), mimetype="application/json")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="kennisbank-data-{user.id}.json"')
     response.headers["Cache-Control"] = "no-store"
