@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from joserfc.jwk import RSAKey
 
 from kennisbank.auth.sso_accounts import SsoLink
 from kennisbank.config import ConfigError
@@ -21,7 +23,7 @@ from kennisbank.models import AuditEvent, User
 from tests.conftest import PASSWORD, make_app
 from tests.servers import free_port
 from tests.sso.conftest import sso_login
-from tests.sso.provider import CLIENT_ID, OidcProvider
+from tests.sso.provider import CLIENT_ID, OidcProvider, walk_provider
 
 
 def _user(app: Flask, email: str) -> User | None:
@@ -293,3 +295,41 @@ def test_bad_settings_stop_the_start_naming_the_setting(tmp_path: Path, settings
             "SSO_CLIENT_SECRET": "s", "SSO_REDIRECT_URI": "https://kb.example.org/sso/callback"}
     with pytest.raises(ConfigError, match=named):
         make_app(tmp_path, **{**base, **settings})
+
+
+def _through_provider(client: FlaskClient, provider: OidcProvider) -> str:
+    """Start and pass the provider; the callback path the browser would go to next."""
+    start = client.get("/en/login/sso")
+    back = walk_provider(start.headers["Location"], "anna", redirect_uri=provider.redirect_uri)
+    return back.removeprefix("http://localhost")
+
+
+def test_an_id_token_signed_with_another_key_is_refused(sso_app: Flask,
+                                                        provider: OidcProvider) -> None:
+    client = sso_app.test_client()
+    callback = _through_provider(client, provider)
+    published = requests.get(f"{provider.issuer}/jwks", timeout=10).json()["keys"][0]
+    impostor = RSAKey.generate_key(2048, parameters={"kid": published["kid"],
+                                                     "alg": published.get("alg", "RS256")})
+    sso = sso_app.extensions["kennisbank.sso"]
+    sso.client.server_metadata["jwks"] = {"keys": [impostor.as_dict(private=False)]}
+    try:
+        response = client.get(callback)
+    finally:
+        sso.client.server_metadata.pop("jwks", None)
+    assert "could not be verified" in _page_after(client, response)
+    assert _user(sso_app, "anna@deventer.example") is None
+
+
+def test_an_id_token_for_another_nonce_is_refused(sso_app: Flask,
+                                                  provider: OidcProvider) -> None:
+    client = sso_app.test_client()
+    callback = _through_provider(client, provider)
+    with client.session_transaction() as session:
+        key = next(k for k in session if k.startswith("_state_sso_"))
+        state = dict(session[key])
+        state["data"] = {**state["data"], "nonce": "not-the-nonce-sent"}
+        session[key] = state
+    response = client.get(callback)
+    assert "could not be verified" in _page_after(client, response)
+    assert _user(sso_app, "anna@deventer.example") is None
