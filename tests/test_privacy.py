@@ -17,8 +17,10 @@ from kennisbank.partners.messages import send_message
 from kennisbank.partners.models import Message
 from kennisbank.privacy import (
     register_export,
+    register_forget,
     register_purge,
     unregister_export,
+    unregister_forget,
     unregister_purge,
 )
 from tests.conftest import PASSWORD, detached, login, make_app
@@ -259,10 +261,14 @@ def test_purge_runs_every_registered_clean_up(app, runner) -> None:
         db.session.commit()
     seen = []
     register_purge("test_requests", lambda now: seen.append(now) or 3)
+    register_purge("test_kinds", lambda now: {"requests": 2, "messages": 0})
     try:
         result = runner.invoke("privacy", "purge")
     finally:
         unregister_purge("test_requests")
+        unregister_purge("test_kinds")
+    assert "test_kinds.requests: 2 removed" in result.output
+    assert "test_kinds.messages: 0 removed" in result.output
     assert result.exit_code == 0, result.output
     assert "audit_events: 1 removed" in result.output
     assert "test_requests: 3 removed" in result.output and len(seen) == 1
@@ -276,3 +282,15 @@ def test_the_export_command_prints_a_persons_data(runner, make_user) -> None:
     assert result.exit_code == 0
     assert json.loads(result.output)["sections"]["profile"]["email"] == "asked@example.org"
     assert runner.invoke("privacy", "export", "nobody@example.org").exit_code != 0
+
+
+def test_deletion_runs_every_registered_forget(app, client, make_user) -> None:
+    forgotten = []
+    register_forget("test_mail", lambda user: forgotten.append(user.email))
+    try:
+        user = make_user("reader", email="gone@example.org")
+        login(client, user)
+        assert client.post("/en/account/delete", data={"password": PASSWORD}).status_code == 303
+    finally:
+        unregister_forget("test_mail")
+    assert forgotten == ["gone@example.org"]

@@ -2,7 +2,8 @@
 
 Features that store something about people take part through two registries
 (:mod:`.registry`): :func:`register_export` adds a section to the download,
-:func:`register_purge` a clean-up to ``kennisbank privacy purge``.
+:func:`register_purge` a clean-up to ``kennisbank privacy purge``, and
+:func:`register_forget` what account deletion must also remove.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from flask import Flask
 from .registry import (
     export_sections,
     register_export,
+    register_forget,
     register_purge,
     run_purges,
     unregister_export,
+    unregister_forget,
     unregister_purge,
 )
 
@@ -42,8 +45,10 @@ __all__ = [
     "export_sections",
     "init_app",
     "register_export",
+    "register_forget",
     "register_purge",
     "run_purges",
     "unregister_export",
+    "unregister_forget",
     "unregister_purge",
 ]

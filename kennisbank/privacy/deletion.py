@@ -8,6 +8,8 @@
   foreign keys, so tables other features add are covered without a list here:
   a nullable reference is cleared, a row that cannot exist without the account
   (API tokens, single sign-on links, the inbox) is deleted.
+* What features keep under the person's address rather than the account
+  (sent mail, for one) goes through their ``register_forget`` functions.
 * Sessions end because the account no longer exists (sessions name it).
 * The last active administrator cannot delete their account: nobody could
   manage the site afterwards.
@@ -26,6 +28,7 @@ from ..content.service import queue_index
 from ..extensions import db
 from ..models import Item, User
 from ..schema import import_models
+from .registry import forget
 
 
 def is_last_admin(user: User) -> bool:
@@ -45,6 +48,7 @@ def delete_account(user: User) -> dict[str, int]:
     if is_last_admin(user):
         raise AccountError({"password": _(
             "You are the only administrator. Make someone else an administrator first.")})
+    forget(user)
     user_id = user.id
     organisation = user.organisation.name if user.organisation is not None else None
     owned = list(db.session.scalars(select(Item).where(Item.owner_id == user_id)))

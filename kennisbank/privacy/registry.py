@@ -8,9 +8,15 @@ the features instead of being kept up to date by hand:
   lists, strings, numbers; datetimes are written as ISO 8601) for the section
   ``name`` of a person's download. Never a password or token hash.
 * ``register_purge(name, fn)``: ``fn(now)`` removes what has outlived its
-  retention period and returns how many records went; ``kennisbank privacy
-  purge`` runs them all. ``fn`` works in the current database session; the
-  caller commits.
+  retention period and returns how many records went (a number, or a number per
+  kind of record as ``{kind: count}``); ``kennisbank privacy purge`` runs them
+  all.
+* ``register_forget(name, fn)``: ``fn(user)`` removes what a feature keeps
+  about a person whose account is being deleted, beyond the rows that point at
+  the account (those are handled by :mod:`.deletion` through the schema): rows
+  keyed by the e-mail address, such as sent mail.
+
+Every function works in the current database session; the caller commits.
 
 Registering a name again replaces the earlier function.
 """
@@ -25,10 +31,12 @@ from typing import Any
 from ..models import User, utcnow
 
 ExportFn = Callable[[User], Any]
-PurgeFn = Callable[[datetime], int]
+PurgeFn = Callable[[datetime], int | dict[str, int] | None]
+ForgetFn = Callable[[User], Any]
 
 _exports: dict[str, ExportFn] = {}
 _purges: dict[str, PurgeFn] = {}
+_forgets: dict[str, ForgetFn] = {}
 
 
 def register_export(name: str, fn: ExportFn) -> None:
@@ -49,6 +57,21 @@ def unregister_purge(name: str) -> None:
     _purges.pop(name, None)
 
 
+def register_forget(name: str, fn: ForgetFn) -> None:
+    """Have account deletion call ``fn(user)`` before the account goes."""
+    _forgets[name] = fn
+
+
+def unregister_forget(name: str) -> None:
+    _forgets.pop(name, None)
+
+
+def forget(user: User) -> None:
+    """Run every registered ``forget`` for ``user``."""
+    for fn in _forgets.values():
+        fn(user)
+
+
 def export_sections(user: User) -> dict[str, Any]:
     """Every registered section for ``user``, in the order they were registered."""
     return {name: fn(user) for name, fn in _exports.items()}
@@ -67,8 +90,16 @@ def export_json(user: User) -> str:
 
 
 def run_purges(now: datetime) -> dict[str, int]:
-    """Run every registered purge; returns the number removed per purge."""
-    return {name: int(fn(now) or 0) for name, fn in _purges.items()}
+    """Run every registered purge; returns the number removed per purge (``name`` or,
+    for a purge that counts several kinds, ``name.kind``)."""
+    removed: dict[str, int] = {}
+    for name, fn in _purges.items():
+        result = fn(now)
+        if isinstance(result, dict):
+            removed.update({f"{name}.{kind}": int(count) for kind, count in result.items()})
+        else:
+            removed[name] = int(result or 0)
+    return removed
 
 
 def export_names() -> list[str]:
