@@ -36,6 +36,11 @@ def audit_retention_days() -> int:
     return int(current_app.config.get("AUDIT_RETENTION_DAYS") or DEFAULT_AUDIT_RETENTION_DAYS)
 
 
+def mail_retention_days() -> int:
+    """``MAIL_RETENTION_DAYS``, the mail outbox's setting (30 days unless set)."""
+    return int(current_app.config.get("MAIL_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+
+
 def default_text(lang: str) -> str:
     """The statement in the catalogs, as Markdown, in ``lang``."""
     contact = current_app.config.get("PRIVACY_CONTACT")
@@ -55,6 +60,9 @@ def default_text(lang: str) -> str:
                      "(never the password itself)."),
             "- " + _("What you do: the practices you own, the changes you made to them, the "
                      "messages you send and receive, and your API tokens (only their hash)."),
+            "- " + _("Requests for an account and messages from people without an account: "
+                     "name, email address, organisation, city, function and what they wrote."),
+            "- " + _("Mail the Kennisbank sends you: address, subject and whether it arrived."),
             "- " + _("Security log: logins, failed logins and changes to accounts, with the "
                      "network address they came from."),
             "- " + _("Contact persons of practices and organisations: name, position, email "
@@ -68,6 +76,8 @@ def default_text(lang: str) -> str:
                      "administrator does."),
             "- " + _("Requests and messages whose email address was never confirmed: "
                      "%(days)d days.", days=retention_days()),
+            "- " + _("Mail sent to you: %(days)d days after it was sent.",
+                     days=mail_retention_days()),
             "- " + _("The security log: %(days)d days.", days=audit_retention_days()),
             "## " + _("Your rights"),
             _("You may see, correct and delete your data, object to its use and take it with "
