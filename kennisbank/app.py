@@ -20,6 +20,7 @@ from .api import init_app as init_api
 from .api.errors import MAX_ID
 from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
 from .auth import init_app as init_auth
+from .auth.oidc import init_app as init_sso
 from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
@@ -28,6 +29,7 @@ from .health import init_app as init_health
 from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
+from .privacy import init_app as init_privacy
 from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
@@ -38,6 +40,7 @@ from .web import browse as browse_pages
 from .web import editing as editing_pages
 from .web import init_app as init_web
 from .web import partners as partner_pages
+from .web import sso as sso_pages
 from .web import workflow as workflow_pages
 
 
@@ -68,11 +71,14 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     init_auth(app)
+    init_sso(app)
     init_security(app)
     init_web(app)
     editing_pages.init_app(app)
     browse_pages.init_app(app)
     account_pages.init_app(app)
+    sso_pages.init_app(app)
+    init_privacy(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
     partner_pages.init_app(app)

@@ -193,6 +193,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_users import tokens, users
     from .mail.cli import mail_group
     from .partners.cli import cities
+    from .privacy.cli import privacy
     from .synonyms.cli import synonyms
 
     group = KennisbankGroup(
@@ -205,6 +206,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
         group.add_command(command)
     group.add_command(cities)
     group.add_command(synonyms)
+    group.add_command(privacy)
     group.add_command(db_group)
     group.add_command(access)
     group.add_command(mail_group)

@@ -354,4 +354,4 @@ def message_sender(message: Message) -> str:
     found = getattr(message, "outside", None)
     if found is not None:
         return _("%(sender)s (without an account)", sender=outside.sender_label(found))
-    return ""
+    return _("Former user")  # the sender deleted their account

@@ -55,7 +55,8 @@ class Field:
 
     ``kind`` is one of ``FIELD_KINDS``. ``translatable`` fields hold one value per
     language (stored with the translation); others one value for the item.
-    ``searchable`` text goes into the full-text index; ``facet`` makes the field
+    ``searchable`` text goes into the full-text index (never an ``email`` field's:
+    contact details stay out of search); ``facet`` makes the field
     a search facet. ``choices`` maps each stored code to its labels.
     """
 

@@ -64,7 +64,9 @@ def text_of(markdown: str | None) -> str:
 
 
 def _field_text(fld: Field, value: Any, lang: str) -> str:
-    if value is None or value == "":
+    # An e-mail field holds contact details, which are never searchable, whatever the
+    # type says: search is open to anonymous readers, the address is not.
+    if value is None or value == "" or fld.kind == "email":
         return ""
     if fld.kind in ("choice", "multichoice"):
         codes = value if isinstance(value, list) else [value]

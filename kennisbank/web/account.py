@@ -41,6 +41,7 @@ from ..auth.accounts import (
 from ..auth.accounts import revoke_token as revoke_api_token
 from ..auth.email_change import request_email_change
 from ..auth.forms import EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm, TokenForm
+from ..auth.oidc import current_sso
 from ..auth.passwords import MIN_LENGTH, verify_password
 from ..auth.policy import require
 from ..auth.redirects import safe_next
@@ -93,7 +94,10 @@ def login() -> Any:
         return redirect(target, 303)
     form = LoginForm()
     failed = False
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if _goes_to_sso(form):
+        return redirect(url_for("sso.start", next=safe_next(request.args.get("next"))), 303)
+    if valid:
         email = normalise_email(form.email.data or "")
         user = authenticate(email, form.password.data or "")
         if user is None:
@@ -117,6 +121,14 @@ def start_session(user: User, *, remember: bool = False, how: str = "password") 
     login_user(user, remember=remember)
     audit.record("login", user=user, subject=user.email, how=how)
     db.session.commit()
+
+
+def _goes_to_sso(form: LoginForm) -> bool:
+    """A submitted address of a domain that logs in at the SSO provider goes there,
+    password or not (a CSRF-checked form only, so no other site can send people off)."""
+    sso = current_sso()
+    return (sso is not None and form.is_submitted() and "csrf_token" not in form.errors
+            and sso.handles(form.email.data or ""))
 
 
 @bp.post("/logout")

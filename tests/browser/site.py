@@ -112,6 +112,9 @@ PAGES: tuple[Page, ...] = (
     Page("access-review", "/{lang}/admin/access-requests/{access_request}", user="admin"),
     Page("contact-sent", "/{lang}/contact/sent"),
     Page("message-from-outside", "/{lang}/inbox/{outside_message}", user="contributor"),
+    Page("privacy", "/{lang}/privacy"),
+    Page("account-delete", "/{lang}/account/delete", user="contributor"),
+    Page("admin-privacy", "/{lang}/admin/privacy", user="admin"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
