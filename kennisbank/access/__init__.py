@@ -19,13 +19,20 @@ __all__ = ["init_app", "purge_expired"]
 
 
 def init_app(app: Flask) -> None:
-    from . import outside, service, views
+    from ..auth.sso_accounts import register_refusal
+    from ..privacy import register_export, register_forget, register_purge
+    from . import outside, privacy, retention, service, views
 
     for settings in (service.SETTINGS, outside.SETTINGS):
         for key, value in settings.items():
             app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     app.context_processor(views.template_helpers)
+    register_export("access", privacy.export_for)
+    register_forget("access", privacy.forget)
+    register_purge("access", retention.purge_expired)
+    # A declined requester does not get an account through single sign-on either.
+    register_refusal("declined_access", lambda email: service.recently_declined(email, digest=""))
     for endpoint in views.LINK_PAGES:
         throttle_posts(app, endpoint, scope=endpoint.replace(".", "-"),
                        address_limit="ACCESS_LINK_LIMIT_ADDRESS")

@@ -21,7 +21,12 @@ __all__ = ["MailMessage", "init_app", "mail_configured", "queue_mail"]
 
 
 def init_app(app: Flask) -> None:
-    """The admin page; sending after commit is a session event, always listening."""
-    from . import views
+    """The admin page and the privacy registries; sending after commit is a session
+    event, always listening."""
+    from ..privacy import register_export, register_forget, register_purge
+    from . import privacy, views
 
     app.register_blueprint(views.bp)
+    register_export("mail", privacy.export_mail)
+    register_purge("mail_messages", privacy.purge_mail)
+    register_forget("mail", privacy.forget_mail)
