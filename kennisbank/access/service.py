@@ -88,12 +88,15 @@ def confirm_ttl() -> timedelta:
 
 
 def recently_declined(email: str, digest: str, now: datetime | None = None) -> bool:
-    """Whether this e-mail or client address was declined within ``ACCESS_DECLINE_DAYS``."""
+    """Whether this e-mail or client address was declined within ``ACCESS_DECLINE_DAYS``
+    (an empty ``digest``: the e-mail address alone, as single sign-on asks)."""
     since = (now or utcnow()) - timedelta(days=float(current_app.config["ACCESS_DECLINE_DAYS"]))
+    same = AccessRequest.email == email
+    if digest:
+        same = or_(same, AccessRequest.address_digest == digest)
     found = db.session.scalar(
         select(func.count(AccessRequest.id)).where(
-            AccessRequest.state == "declined", AccessRequest.decided_at >= since,
-            or_(AccessRequest.email == email, AccessRequest.address_digest == digest),
+            AccessRequest.state == "declined", AccessRequest.decided_at >= since, same,
         )
     )
     return bool(found)
