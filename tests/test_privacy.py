@@ -111,7 +111,7 @@ def person(app: Flask, make_user, make_item) -> dict[str, int]:
     user = make_user("contributor", email="ioana@sibiu.example", organisation_id=org_id)
     other = make_user("reader", email="other.person@deventer.example")
     item = make_item(owner=user, status="draft", organisation=None)
-    with app.app_context():
+    with app.test_request_context("/"):  # the mail copy links to the message
         me, them = db.session.get(User, user.id), db.session.get(User, other.id)
         send_message(me, them, "Vraag over fietsstraten", "Hoe begon u?")
         send_message(them, me, "Antwoord", "Met een proef.")

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from jinja2 import Template
@@ -111,9 +111,12 @@ def _tidy(text: str) -> str:
 
 
 def _site_url(lang: str) -> str | None:
-    """The home page, when a URL can be built (always inside a request)."""
+    """The home page, when a URL can be built: from ``BASE_URL`` when set, never
+    from a forged ``Host`` header (see :func:`kennisbank.auth.links.absolute_url`)."""
+    from ..auth.links import absolute_url
+
     try:
-        return url_for("web.home", lang=lang, _external=True)
+        return absolute_url("web.home", lang=lang)
     except (RuntimeError, BuildError):
         return None
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..auth.links import absolute_url
 from ..config import LANGUAGES
 from ..extensions import db
 from ..mail import queue_mail
@@ -111,7 +112,7 @@ def _queue_copy(message: Message) -> None:
     if not recipient.notify_messages:
         return
     lang = recipient.preferred_language if recipient.preferred_language in LANGUAGES else "nl"
-    link = url_for("partners.message", message_id=message.id, lang=lang, _external=True)
+    link = absolute_url("partners.message", message_id=message.id, lang=lang)
     queue_mail(recipient.email, "message", {
         "subject": message.subject, "body": message.body, "link": link,
         "sender": message.sender.name if message.sender is not None else "?",
