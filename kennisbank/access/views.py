@@ -19,6 +19,7 @@ as for every POST). Every public form is throttled
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -147,16 +148,24 @@ def request_sent() -> str:
 
 @bp.route("/request-access/confirm/<token>", methods=["GET", "POST"])
 def confirm_request(token: str) -> Any:
-    if peek_link(service.CONFIRM_PURPOSE, token) is None:
+    return _confirm_page(token, service.CONFIRM_PURPOSE, service.confirm_request,
+                         kind="request", done="access/request_confirmed.html", name="confirmed")
+
+
+def _confirm_page(token: str, purpose: str, confirm: Callable[[str], Any], *, kind: str,
+                  done: str, name: str) -> Any:
+    """A mailed confirmation link: GET shows a button and POST uses the link, so a mail
+    scanner that fetches links cannot spend it."""
+    if peek_link(purpose, token) is None:
         return _invalid_link()
     if request.method == "GET":
-        return render_template("access/confirm.html", kind="request")
-    found = service.confirm_request(token)
+        return render_template("access/confirm.html", kind=kind)
+    found = confirm(token)
     if found is None:
         db.session.rollback()
         return _invalid_link()
     db.session.commit()
-    return render_template("access/request_confirmed.html", confirmed=found)
+    return render_template(done, **{name: found})
 
 
 # -- the queue --------------------------------------------------------------------------
@@ -302,16 +311,8 @@ def message_sent() -> str:
 
 @bp.route("/contact/confirm/<token>", methods=["GET", "POST"])
 def confirm_message(token: str) -> Any:
-    if peek_link(outside.CONFIRM_PURPOSE, token) is None:
-        return _invalid_link()
-    if request.method == "GET":
-        return render_template("access/confirm.html", kind="message")
-    delivered = outside.confirm(token)
-    if delivered is None:
-        db.session.rollback()
-        return _invalid_link()
-    db.session.commit()
-    return render_template("access/message_confirmed.html", delivered=delivered)
+    return _confirm_page(token, outside.CONFIRM_PURPOSE, outside.confirm,
+                         kind="message", done="access/message_confirmed.html", name="delivered")
 
 
 def message_from_outside(message: Message, user: User, about: str) -> Any:

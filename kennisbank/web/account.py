@@ -172,25 +172,31 @@ def profile() -> Any:
     return render_template("account/profile.html", form=form)
 
 
+def _current_password_given(user: User, form: Any) -> bool:
+    """Whether ``form.current_password`` is the user's password; a wrong one counts
+    towards the login throttle and is said on the field."""
+    if verify_password(user.password_hash, form.current_password.data or ""):
+        return True
+    mark_failed()
+    form.current_password.errors.append(_("This is not your current password."))
+    return False
+
+
 @bp.route("/account/email", methods=["GET", "POST"])
 def email() -> Any:
     """Ask for a new address; it changes only when the link sent there is used."""
     user = _person()
     form = EmailChangeForm()
-    if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current_password.data or ""):
-            mark_failed()
-            form.current_password.errors.append(_("This is not your current password."))
+    if form.validate_on_submit() and _current_password_given(user, form):
+        try:
+            new_email = request_email_change(user, form.new_email.data or "")
+        except AccountError as error:
+            form.new_email.errors.append(error.errors["new_email"])
         else:
-            try:
-                new_email = request_email_change(user, form.new_email.data or "")
-            except AccountError as error:
-                form.new_email.errors.append(error.errors["new_email"])
-            else:
-                db.session.commit()
-                flash(_("We sent a link to %(email)s. Your address changes when you open it.",
-                        email=new_email), "success")
-                return redirect(url_for("account.overview"), 303)
+            db.session.commit()
+            flash(_("We sent a link to %(email)s. Your address changes when you open it.",
+                    email=new_email), "success")
+            return redirect(url_for("account.overview"), 303)
     return render_template("account/email.html", form=form)
 
 
@@ -199,22 +205,18 @@ def password() -> Any:
     """Change one's password; other sessions and remember-me cookies end."""
     user = _person()
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current_password.data or ""):
-            mark_failed()
-            form.current_password.errors.append(_("This is not your current password."))
+    if form.validate_on_submit() and _current_password_given(user, form):
+        try:
+            change_password(user, form.new_password.data or "")
+        except AccountError as error:
+            form.new_password.errors.append(error.errors["new_password"])
         else:
-            try:
-                change_password(user, form.new_password.data or "")
-            except AccountError as error:
-                form.new_password.errors.append(error.errors["new_password"])
-            else:
-                db.session.commit()
-                remembered = request.cookies.get(_remember_cookie()) is not None
-                login_user(user, remember=remembered)
-                flash(_("Your password has been changed. You were logged out everywhere else."),
-                      "success")
-                return redirect(url_for("account.overview"), 303)
+            db.session.commit()
+            remembered = request.cookies.get(_remember_cookie()) is not None
+            login_user(user, remember=remembered)
+            flash(_("Your password has been changed. You were logged out everywhere else."),
+                  "success")
+            return redirect(url_for("account.overview"), 303)
     return render_template("account/password.html", form=form, min_length=MIN_LENGTH)
 
 
