@@ -66,7 +66,9 @@ from kennisbank.search.ellipsis import Completions, completions
 from kennisbank.search.stemming import STEMMERS, dutch_stem, english_stem  # noqa: F401
 
 LANGUAGES = ("nl", "en")
-_WORD_CHARS = r"[\w\u0300-\u036f]+"
+#: One character of a word (combining accents included).
+WORD_CHAR = r"[\w\u0300-\u036f]"
+_WORD_CHARS = rf"{WORD_CHAR}+"
 WORD_PATTERN = rf"{_WORD_CHARS}(?:\.{_WORD_CHARS})*"
 WORD_RE = re.compile(WORD_PATTERN)
 MAX_TOKEN_LENGTH = 100

@@ -13,9 +13,11 @@ costs a dictionary look-up per word instead of a full analysis per hit.
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import escape
 
-from .analysis import WORD_RE, word_terms
+from .analysis import WORD_CHAR, WORD_RE, word_terms
 
 FRAGMENT_CHARS = 180
 CONTEXT_CHARS = 50
@@ -32,21 +34,52 @@ def matching_spans(text: str, lang: str, stems: frozenset[str],
     """Character ranges of the words of ``text`` that ``lang`` analyses into one
     of ``stems`` (a compound counts when one of its parts does), the first
     ``limit`` of them: a few fragments need no more. ``memo`` remembers, for
-    one set of stems, which words match (hits of one page share most words)."""
+    one set of stems, which words match (hits of one page share most words).
+
+    A body of hundreds of words holds a few distinct matching ones, so the
+    words are listed by the regular expression engine (``findall``, no
+    Python per word), each distinct one is judged once, and only the matching
+    ones are looked for again (``str.find``), keeping the places where
+    :data:`WORD_RE` would read exactly that word (:func:`_is_token`)."""
     if not stems:
         return []
     memo = {} if memo is None else memo
     found: list[Span] = []
-    for match in WORD_RE.finditer(text):
-        word = match.group()
+    for word in set(WORD_RE.findall(text)):
         matched = memo.get(word)
         if matched is None:
             matched = memo[word] = not stems.isdisjoint(word_terms(lang, word))
         if matched:
-            found.append(match.span())
-            if len(found) >= limit:
-                break
-    return found
+            found += _places(text, word)
+    found.sort()
+    return found[:limit]
+
+
+_WORD_CHAR_RE = re.compile(WORD_CHAR)
+
+
+def _places(text: str, word: str) -> list[Span]:
+    """Where ``word`` stands in ``text`` as a whole token."""
+    places = []
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if _is_token(text, start, end):
+            places.append((start, end))
+        start = text.find(word, start + 1)
+    return places
+
+
+def _is_token(text: str, start: int, end: int) -> bool:
+    """Whether :data:`WORD_RE` reads ``text[start:end]`` (word characters, maybe
+    joined by dots) as one token: no word character before or after it, nor a
+    dot joining it to one (``a.b`` is one token, so its ``b`` is none)."""
+    word_char = _WORD_CHAR_RE.match
+    if start > 0 and (word_char(text, start - 1) or (
+            text[start - 1] == "." and start > 1 and word_char(text, start - 2))):
+        return False
+    return not (end < len(text) and (word_char(text, end) or (
+        text[end] == "." and end + 1 < len(text) and word_char(text, end + 1))))
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

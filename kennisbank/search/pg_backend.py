@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    case,
     create_engine,
     delete,
     event,
@@ -81,7 +82,7 @@ from .pg_query import (
     search_statement,
     words_table,
 )
-from .plan import LOOSEN_BELOW, QueryPlan, explain_via
+from .plan import LOOSEN_BELOW, Alternative, QueryPlan, explain_via
 from .schema import text_names
 from .vocabulary import term
 
@@ -115,10 +116,16 @@ class PostgresBackend:
         )
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
+    def _reading(self, autocommit: bool = True) -> Iterator[Connection]:
         """A connection to read from: the replica when one is set and it can be
         reached, else the app's database (so a replica that is down costs the
-        replica's load, not the search; its failure is logged)."""
+        replica's load, not the search; its failure is logged).
+
+        It reads in autocommit unless ``autocommit`` is False: each statement
+        is its own transaction, as each already sees its own snapshot (read
+        committed), and no ``BEGIN`` and ``ROLLBACK`` round trips are spent
+        around the few statements of a search (on a busy machine each round
+        trip waits for the database process to be scheduled)."""
         if self._read_engine is not None:
             try:
                 connection = self._read_engine.connect()
@@ -127,10 +134,10 @@ class PostgresBackend:
                             exc_info=True)
             else:
                 with connection:
-                    yield connection
+                    yield _autocommit(connection) if autocommit else connection
                 return
         with db.engine.connect() as connection:
-            yield connection
+            yield _autocommit(connection) if autocommit else connection
 
     # Writing, inside the caller's transaction
 
@@ -305,91 +312,103 @@ class PostgresBackend:
     def _matched(self, connection: Connection, query: SearchQuery, plan: QueryPlan | None,
                  wanted: TextQuery | None) -> SearchResult:
         """Every clause first; when that finds too little, most of them (as the
-        Whoosh backend does, :mod:`.whoosh_plan`)."""
-        found = self._search(connection, query, wanted)
+        Whoosh backend does, :mod:`.whoosh_plan`).
+
+        The round trips are few because the tail of the latency is the searches
+        that loosen: the strict count and page (after the sample probe); only
+        when that is too little, one statement that both probes the loosened
+        query and asks which clauses match nothing (:meth:`_unmatched`), then
+        the loosened count and page; and last, one statement for the shown
+        page's hits with their snippets' texts and (when loosening was
+        considered) which alternatives each matches (:meth:`_hits`). A page
+        that is not shown is never read."""
+        found, page = self._search(connection, query, wanted)
         if plan is None or wanted is None or found.total >= LOOSEN_BELOW:
+            found.hits = self._hits(connection, page, query, wanted)
             return found
-        unmatched = self._unmatched(connection, query, plan, wanted)
-        if query.loosen and len(plan.clauses) > 1:
-            loose = plan_query(plan, loose=True)
-            looser = self._search(connection, query, loose)
+        loose = (plan_query(plan, loose=True)
+                 if query.loosen and len(plan.clauses) > 1 else None)
+        unmatched, sample = self._unmatched(connection, query, plan, wanted, loose)
+        if loose is not None:
+            looser, loose_page = self._search(connection, query, loose, sample)
             if looser.total > found.total:
-                found, wanted = looser, loose
+                found, page, wanted = looser, loose_page, loose
                 found.loosened = True
         found.unmatched = unmatched
-        self._explain(connection, plan, wanted, found)
+        found.hits = self._hits(connection, page, query, wanted, plan, found.loosened)
         return found
 
     def _unmatched(self, connection: Connection, query: SearchQuery, plan: QueryPlan,
-                   wanted: TextQuery) -> tuple[int, ...]:
-        """The clauses no visible row matches (asked only when few rows match all).
+                   wanted: TextQuery, loose: TextQuery | None
+                   ) -> tuple[tuple[int, ...], Sample | None]:
+        """The clauses no visible row matches (asked only when few rows match
+        all), and the sample probe of the ``loose`` query, in one statement.
 
         A clause with a one-word alternative that published content holds
-        (``search_words``, one index look-up) matches; only the others are
-        looked for in the rows, and the words of those are rare by then, so
-        the GIN index reads short lists (a common word's would be long)."""
-        entries = {alternative: term(alternative.space, alternative.terms[0])
-                   for clause in plan.clauses for alternative in clause.alternatives
-                   if alternative.space in LANGUAGES and len(alternative.terms) == 1}
-        known = set(connection.scalars(select(words_table.c.word).where(
-            words_table.c.word.in_(set(entries.values())), words_table.c.documents > 0)))
-        doubtful = [n for n, clause in enumerate(plan.clauses)
-                    if not any(entries.get(a) in known for a in clause.alternatives)]
-        if not doubtful:
-            return ()
+        (``search_words``, one index look-up) matches; only for the others are
+        the rows searched (``CASE`` evaluates that only when the look-up finds
+        nothing), and the words of those are rare by then, so the GIN index
+        reads short lists (a common word's would be long)."""
         visible = query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)
-        tests = [exists().where(visible, docs.c.vector.bool_op("@@")(
-            as_tsquery(wanted.clauses[n]))) for n in doubtful]
-        found = connection.execute(select(*tests)).one()
-        return tuple(n for n, matched in zip(doubtful, found, strict=True) if not matched)
+        tests = []
+        for n, clause in enumerate(plan.clauses):
+            entries = sorted({term(a.space, a.terms[0]) for a in clause.alternatives
+                              if a.space in LANGUAGES and len(a.terms) == 1})
+            in_rows = exists().where(visible, docs.c.vector.bool_op("@@")(
+                as_tsquery(wanted.clauses[n])))
+            if entries:
+                known = exists().where(words_table.c.word.in_(entries),
+                                       words_table.c.documents > 0)
+                tests.append(case((known, true()), else_=in_rows))
+            else:
+                tests.append(in_rows)
+        statement = select(*tests)
+        probe = bool(self.exact_limit) and loose is not None
+        if probe:
+            counts = probe_statement(query, loose).subquery("probe")
+            statement = statement.add_columns(counts.c.matches, counts.c.passing
+                                              ).select_from(counts)
+        row = connection.execute(statement).one()
+        unmatched = tuple(n for n, matched in enumerate(row[:len(tests)]) if not matched)
+        sample = self._buckets(query, *row[len(tests):]) if probe else None
+        return unmatched, sample
 
-    def _explain(self, connection: Connection, plan: QueryPlan, wanted: TextQuery,
-                 found: SearchResult) -> None:
-        """Each shown hit's translations it was found through, and (loosened) the
-        clauses it misses: one statement over the page's rows."""
-        if not found.hits:
-            return
-        alternatives = [a for clause in plan.clauses for a in clause.alternatives]
-        tests = [docs.c.vector.bool_op("@@")(as_tsquery(alternative_query(a)))
-                 for a in alternatives]
-        rows = connection.execute(select(docs.c.item_id, array(tests))
-                                  .where(docs.c.item_id.in_([h.id for h in found.hits]))).all()
-        matched = {item_id: dict(zip([a.key for a in alternatives], flags, strict=True))
-                   for item_id, flags in rows}
-        for hit in found.hits:
-            flags = matched.get(hit.id, {})
-            hit.via = explain_via(plan, lambda a, f=flags: bool(f.get(a.key)))
-            if found.loosened:
-                hit.missing = [c.text for c in plan.clauses
-                               if not any(flags.get(a.key) for a in c.alternatives)]
-
-    def _search(self, connection: Connection, query: SearchQuery,
-                wanted: TextQuery | None) -> SearchResult:
-        sample = self._sample(connection, query, wanted)
+    def _search(self, connection: Connection, query: SearchQuery, wanted: TextQuery | None,
+                sample: Sample | None = None) -> tuple[SearchResult, list[list[Any]]]:
+        """The count, facet counts and the page's ``[id, score, display]`` rows
+        (hits are made by :meth:`_hits` for the page that is shown)."""
+        if sample is None:
+            sample = self._sample(connection, query, wanted)
         total, counted, page = connection.execute(search_statement(query, wanted, sample)).one()
-        hits = self._hits(connection, page or [], query, wanted)
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
         for code, number in counted or []:
             name, _, value = code.partition("=")
             facets.setdefault(name, []).append((value, Sample.estimate(number, sample.facets)))
         for pairs in facets.values():
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return SearchResult(total=Sample.estimate(int(total), sample.hits), hits=hits,
-                            facets=facets, estimated=sample.estimated)
+        return SearchResult(total=Sample.estimate(int(total), sample.hits), hits=[],
+                            facets=facets, estimated=sample.estimated), page or []
 
     def _sample(self, connection: Connection, query: SearchQuery,
                 wanted: TextQuery | None) -> Sample:
         """Which buckets to read: all of them, unless the first bucket says that
         more than ``exact_limit`` rows would be counted (or ranked); then enough
-        buckets to hold about ``exact_limit`` of them.
-
-        A page deeper than half of that doubles the size of the sample until it
-        holds the page twice over. The first ``exact_limit / 2`` hits thus
-        always come from one sample, so paging through them shows each once.
-        """
+        buckets to hold about ``exact_limit`` of them (:meth:`_buckets`)."""
         if not self.exact_limit:
             return Sample()
         matches, passing = connection.execute(probe_statement(query, wanted)).one()
+        return self._buckets(query, matches, passing)
+
+    def _buckets(self, query: SearchQuery, matches: int, passing: int) -> Sample:
+        """The sample for ``matches`` (and ``passing`` the filters) in the first bucket.
+
+        A page deeper than half of ``exact_limit`` doubles the size of the
+        sample until it holds the page twice over. The first ``exact_limit /
+        2`` hits thus always come from one sample, so paging through them
+        shows each once.
+        """
+        if not self.exact_limit:
+            return Sample()
 
         def buckets(found: int, deepest: int) -> int | None:
             size = self.exact_limit
@@ -403,7 +422,11 @@ class PostgresBackend:
                       hits=buckets(passing, query.page * query.per_page))
 
     def _hits(self, connection: Any, page: list[list[Any]], query: SearchQuery,
-              wanted: TextQuery | None) -> list[Hit]:
+              wanted: TextQuery | None, plan: QueryPlan | None = None,
+              loosened: bool = False) -> list[Hit]:
+        """The page's hits, with their snippets and the words their attachments
+        hold; with ``plan``, also the translations each was found through and
+        (``loosened``) the clauses it misses. One statement over the page's rows."""
         hits = [make_hit(item_id, score, display, query.lang) for item_id, score, display in page]
         if wanted is None or not hits:
             return hits
@@ -415,14 +438,18 @@ class PostgresBackend:
                  .bool_op("@@")(as_tsquery(" | ".join(quote(f"{lang}:{t}")
                                                       for t in wanted.terms[lang])))
                  for lang in langs for weight in ("c", "d")]
+        alternatives = [a for clause in plan.clauses for a in clause.alternatives] if plan else []
+        tests = [docs.c.vector.bool_op("@@")(as_tsquery(alternative_query(a)))
+                 for a in alternatives]
         rows = connection.execute(
             select(docs.c.item_id, docs.c.texts if query.highlight else literal(None),
-                   extra_words(wanted), array(holds) if holds else literal(None))
+                   extra_words(wanted), array(holds) if holds else literal(None),
+                   array(tests) if tests else literal(None))
             .where(docs.c.item_id.in_([hit.id for hit in hits]))
         ).all()
-        found = {item_id: (texts, extra, held) for item_id, texts, extra, held in rows}
+        found = {item_id: rest for item_id, *rest in rows}
         for hit in hits:
-            texts, extra, held = found.get(hit.id, (None, None, None))
+            texts, extra, held, matched = found.get(hit.id, (None, None, None, None))
             if texts:
                 flags = iter(held or ())
                 holding = {lang: (next(flags, True), next(flags, True)) for lang in langs}
@@ -433,7 +460,19 @@ class PostgresBackend:
             for lexeme in extra or ():
                 lang, _, stem = lexeme.partition(":")
                 hit.extra_words[lang] = hit.extra_words.get(lang, frozenset()) | {stem}
+            if plan is not None:
+                self._explain(hit, plan, alternatives, matched or (), loosened)
         return hits
+
+    @staticmethod
+    def _explain(hit: Hit, plan: QueryPlan, alternatives: list[Alternative],
+                 matched: Sequence[bool], loosened: bool) -> None:
+        """The translations ``hit`` was found through, and (loosened) the clauses it misses."""
+        flags = dict(zip([a.key for a in alternatives], matched, strict=False))
+        hit.via = explain_via(plan, lambda a: bool(flags.get(a.key)))
+        if loosened:
+            hit.missing = [c.text for c in plan.clauses
+                           if not any(flags.get(a.key) for a in c.alternatives)]
 
     def related(self, item_id: int, *, visibility: Visibility, lang: str,
                 limit: int) -> list[Hit]:
@@ -462,6 +501,10 @@ class PostgresBackend:
 
     def reset(self) -> None:
         """Nothing is cached between calls; connections come from the pool."""
+
+
+def _autocommit(connection: Connection) -> Connection:
+    return connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @event.listens_for(Session, "before_commit")

@@ -56,12 +56,13 @@ def facet_codes(facet: str, values: Iterable[str]) -> Any:
 
 class PostgresWords:
     """``search_words`` as the vocabulary (:mod:`.vocabulary`); ``pg_trgm`` finds
-    the entries near a misspelling. ``reading`` opens a connection to read from."""
+    the entries near a misspelling. ``reading`` opens a connection to read from
+    (``reading(autocommit=False)`` one in a transaction)."""
 
     #: Lower than pg_trgm's default (0.3) so one typo in a short word still qualifies.
     SIMILARITY = 0.2
 
-    def __init__(self, reading: Callable[[], AbstractContextManager[Connection]]) -> None:
+    def __init__(self, reading: Callable[..., AbstractContextManager[Connection]]) -> None:
         self.reading = reading
 
     def frequencies(self, entries: Iterable[str]) -> dict[str, int]:
@@ -83,7 +84,8 @@ class PostgresWords:
                 words_table.c.word.in_(wanted), words_table.c.documents > 0)))
 
     def near(self, entry: str, maxdist: int, prefix: int) -> list[str]:
-        with self.reading() as connection:
+        # In a transaction: the threshold is set for it only (``set_config``'s ``true``).
+        with self.reading(autocommit=False) as connection:
             connection.execute(select(func.set_config(
                 "pg_trgm.similarity_threshold", str(self.SIMILARITY), True)))
             similar = words_table.c.word.bool_op("%")(entry)
@@ -111,7 +113,8 @@ def probe_statement(query: SearchQuery, wanted: TextQuery | None) -> Any:
     """(matches, matches passing the facet filters) in the first sample bucket:
     ``1 / SAMPLE_BUCKETS`` of each count, for the cost of reading that bucket."""
     filters = _active(query)
-    return select(func.count(), func.count().filter(and_(true(), *_filtered(filters)))
+    return select(func.count().label("matches"),
+                  func.count().filter(and_(true(), *_filtered(filters))).label("passing")
                   ).where(*matching(query, wanted), row_bucket == 0)
 
 

@@ -149,15 +149,23 @@ class Lexicon:
 
     def sync(self) -> None:
         """Reload the editors' sets and the learned pairs if either changed
-        (two one-row reads when nothing did)."""
+        (two one-row reads when nothing did, in the caller's session: every
+        search asks, so it costs no connection and transaction of its own)."""
         from ...synonyms import service as synonyms
 
-        with self._lock, Session(db.engine) as session:
-            learned_version = built_version(session)
+        with self._lock:
+            learned_version = built_version(db.session)
             synonyms_version = synonyms.version()
             if self._versions is not None and self._versions == (learned_version,
                                                                  synonyms_version):
                 return
+            self._reload(learned_version, synonyms_version)
+
+    def _reload(self, learned_version: int, synonyms_version: str) -> None:
+        """Read again what changed since the last :meth:`sync` (under its lock)."""
+        from ...synonyms import service as synonyms
+
+        with Session(db.engine) as session:
             if self._versions is None or learned_version != self._versions[0]:
                 pairs = learned_pairs(session)
                 self.learned = PairIndex(pair.entry() for pair in pairs)
