@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -120,22 +121,29 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
     from .attachments.transfer import stage_attachments
     from .content.transfer import import_items
 
-    lines = file.readlines()
-    staged = stage_attachments(lines, attachments_dir) if attachments_dir else None
-    if staged is not None and staged.errors:
-        for problem in staged.errors:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"nothing imported: {len(staged.errors)} file(s) refused")
-    report = import_items(lines, user=None)
+    started = time.monotonic()
+    lines: Any = file
+    staged = None
+    if attachments_dir:
+        lines = file.readlines()  # read twice: for the files, then for the items
+        staged = stage_attachments(lines, attachments_dir)
+        if staged.errors:
+            for problem in staged.errors:
+                click.echo(problem, err=True)
+            raise click.ClickException(f"nothing imported: {len(staged.errors)} file(s) refused")
+    with ImportProgress(_line_count(file)) as progress:
+        report = import_items(lines, user=None, progress=progress)
     if not report.ok:
         for line in report.error_lines():
             click.echo(line, err=True)
         raise click.ClickException(
             f"nothing imported: {len(report.errors)} invalid line(s)"
         )
+    seconds = time.monotonic() - started
+    rate = (report.created + report.updated + report.unchanged) / max(seconds, 1e-9)
     click.echo(
         f"Imported: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged."
+        f"{report.unchanged} unchanged in {seconds:.1f} s ({rate:.0f} items/s)."
     )
     if report.synonyms is not None:
         sets = report.synonyms
@@ -144,6 +152,54 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
     if staged is not None:
         added, replaced, unchanged = staged.save()
         click.echo(f"Attachments: {added} added, {replaced} replaced, {unchanged} unchanged.")
+
+
+def _line_count(file: Any) -> int | None:
+    """Lines in ``file`` when it can be read twice (not standard input), for the progress bar."""
+    if not file.seekable():
+        return None
+    count = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+    file.seek(0)
+    return count
+
+
+class ImportProgress:
+    """A progress bar per stage of an import (checking lines, saving, indexing),
+    on a terminal only: a script reading the output gets just the summary."""
+
+    LABELS = {"check": "Checking", "save": "Saving", "index": "Indexing"}
+
+    def __init__(self, lines: int | None) -> None:
+        self.lines = lines
+        self.saved = 0
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.show = sys.stdout.isatty()
+
+    def __enter__(self) -> ImportProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def __call__(self, stage: str, n: int) -> None:
+        if stage == "save":
+            self.saved += n
+        if not self.show:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            length = self.lines if stage == "check" else self.saved if stage == "index" else None
+            self.bar = click.progressbar(length=length, label=self.LABELS.get(stage, stage),
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(n)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @click.command("export")

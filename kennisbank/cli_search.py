@@ -79,6 +79,12 @@ def _lexicon_report(repair: bool) -> bool:
 def check_index(dry_run: bool) -> None:
     """Compare the index with the database and repair the differences."""
     backend = current_search().backend
+    if not dry_run:
+        # Updates left waiting (by a crash, or a busy index) are applied first:
+        # what they would fix is then not reported as drift.
+        applied = outbox.drain(backend)
+        if applied:
+            click.echo(f"Applied {applied} pending updates.")
     report = outbox.check(backend)
     click.echo(f"Items in database: {report.database}")
     click.echo(f"Items in index:    {report.indexed}")

@@ -6,6 +6,7 @@ never see each other's data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,9 @@ def login(client: FlaskClient, user: User) -> None:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
         session["_id"] = identifier
+
+
+def untimed(output: str) -> str:
+    """CLI output without the time an import took (``in 0.3 s (10 items/s)``),
+    which differs from run to run."""
+    return re.sub(r" in \d+\.\d s \(\d+ items/s\)", "", output).strip()

@@ -13,7 +13,7 @@ from flask import Flask
 from kennisbank import ContentType, Field, hookimpl
 from kennisbank.extensions import db
 from kennisbank.models import IndexTask, Item, ItemTranslation, Revision
-from tests.conftest import Runner, item_data, make_app
+from tests.conftest import Runner, item_data, make_app, untimed
 
 KINDS = ContentType(
     name="field_trip",
@@ -119,7 +119,7 @@ def test_valid_file_is_imported(runner, app, tmp_path) -> None:
     ])
     result = runner.invoke("import", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Imported: 3 created, 0 updated, 0 unchanged."
+    assert untimed(result.output) == "Imported: 3 created, 0 updated, 0 unchanged."
     items = stored(app)
     assert set(items) == {"p-1", "p-2", "trip-1"}
     assert items["trip-1"].fields["levels"] == ["vo", "po"]
@@ -136,7 +136,7 @@ def test_reimport_updates_by_external_id_and_reports_unchanged(runner, app, tmp_
         stamps = {item.external_id: item.updated_at for item in every}
     before = rows(app)
     again = runner.invoke("import", str(tmp_path / "one.jsonl"))
-    assert again.output.strip() == "Imported: 0 created, 0 updated, 2 unchanged."
+    assert untimed(again.output) == "Imported: 0 created, 0 updated, 2 unchanged."
     assert rows(app) == before  # no revision, no index task for an unchanged item
     with app.app_context():
         for item in db.session.execute(db.select(Item)).scalars():
@@ -145,7 +145,7 @@ def test_reimport_updates_by_external_id_and_reports_unchanged(runner, app, tmp_
     changed[1]["fields"]["pupils"] = 31
     changed[1]["translations"]["en"]["title"] = "Field trip to Münster, again"
     result = runner.invoke("import", str(write_lines(tmp_path / "two.jsonl", changed)))
-    assert result.output.strip() == "Imported: 0 created, 1 updated, 1 unchanged."
+    assert untimed(result.output) == "Imported: 0 created, 1 updated, 1 unchanged."
     items = stored(app)
     assert len(items) == 2
     assert items["trip-1"].fields["pupils"] == 31
@@ -290,7 +290,7 @@ def test_export_then_import_round_trips_exactly(runner, app, tmp_path) -> None:
     fresh = new_app(tmp_path / "b")
     result = Runner(fresh).invoke("import", str(exported))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Imported: 5 created, 0 updated, 0 unchanged."
+    assert untimed(result.output) == "Imported: 5 created, 0 updated, 0 unchanged."
     second_export = Runner(fresh).invoke("export").stdout
     assert second_export == exported.read_text(encoding="utf-8")
 
@@ -307,4 +307,4 @@ def test_export_then_import_round_trips_exactly(runner, app, tmp_path) -> None:
     generated = [key for key in first if key.startswith("kb-")]
     assert len(generated) == 1  # the item without an id got a stable one
     again = Runner(fresh).invoke("import", str(exported))
-    assert again.output.strip() == "Imported: 0 created, 0 updated, 5 unchanged."
+    assert untimed(again.output) == "Imported: 0 created, 0 updated, 5 unchanged."

@@ -23,7 +23,7 @@ from kennisbank.models import Item
 from kennisbank.synonyms import service
 from kennisbank.synonyms.models import SynonymSet
 from kennisbank.synonyms.service import SynonymEntry, SynonymError, clean_set
-from tests.conftest import Runner, item_data, login, make_app
+from tests.conftest import Runner, item_data, login, make_app, untimed
 from tests.pagehtml import Page
 
 WATER = {"nl": ["wateroverlast", "regenwateroverlast"],
@@ -458,7 +458,7 @@ def test_export_writes_the_sets_after_the_items_and_import_restores_them(tmp_pat
     runner = Runner(target)
     first = runner.invoke("import", str(exported))
     assert first.exit_code == 0, first.output
-    assert first.output.splitlines() == ["Imported: 1 created, 0 updated, 0 unchanged.",
+    assert untimed(first.output).splitlines() == ["Imported: 1 created, 0 updated, 0 unchanged.",
                                          "Synonym sets: 2 created, 0 updated, 0 unchanged."]
     assert stored(target) == stored(source)
     settled = version(target)
@@ -477,7 +477,7 @@ def test_a_set_with_the_same_terms_is_updated_not_added(app, runner, tmp_path):
     ])
     result = runner.invoke("import", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["Imported: 0 created, 0 updated, 0 unchanged.",
+    assert untimed(result.output).splitlines() == ["Imported: 0 created, 0 updated, 0 unchanged.",
                                           "Synonym sets: 1 created, 1 updated, 0 unchanged."]
     assert stored(app) == [(["Fietsstraat"], ["cycle street", "bicycle street"], "CROW"),
                            (WATER["nl"], WATER["en"], "")]

@@ -9,6 +9,7 @@ Callers commit with :func:`commit`, which also lets the index catch up.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -220,8 +221,9 @@ def queue_index(item_id: int, action: str) -> None:
         db.session.add(IndexTask(item_id=item_id, action=action))
 
 
-def commit() -> None:
-    """Commit the transaction, then let the search index apply the outbox.
+def commit(progress: Callable[[int], None] | None = None) -> None:
+    """Commit the transaction, then let the search index apply the outbox
+    (``progress(n)``: ``n`` more items indexed, when that is done in bulk).
 
     The index update runs after the commit on purpose: if it fails, the
     outbox rows are still there and are applied on the next commit or by
@@ -231,7 +233,7 @@ def commit() -> None:
     db.session.commit()
     search = current_app.extensions.get(SEARCH_EXTENSION_KEY)
     if search is not None:
-        search.drain()
+        search.drain(progress)
 
 
 __all__ = [

@@ -12,9 +12,11 @@ the same transaction as the items.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from flask_babel import gettext as _
 
@@ -24,6 +26,11 @@ from ..synonyms.transfer import SynonymCounts, check_lines, is_record, save_sets
 from .service import ValidationError, commit, item_to_data, save_item, validate
 
 MAX_LINE_LENGTH = 2_000_000
+#: Lines checked, and items saved, per step: a step's objects are held at once.
+BATCH_SIZE = 500
+#: ``progress(stage, n)``: ``n`` more lines checked (``"check"``), items saved
+#: (``"save"``) or items indexed (``"index"``, when the index is written in bulk).
+Progress = Callable[[str, int], None]
 
 
 @dataclass
@@ -50,67 +57,149 @@ class ImportReport:
         ]
 
 
+class _BadLine(Exception):
+    """A line that is not a JSON value; ``problems`` says why."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _parse_line(number: int, raw: str | bytes) -> Any:
+    """The JSON value of one line; ``None`` for a blank line.
+
+    :raises _BadLine: not UTF-8, too long or not JSON.
+    """
+    if isinstance(raw, bytes):
+        try:
+            # Editors on Windows save UTF-8 with a byte order mark on line 1.
+            raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _BadLine({"line": _("Not valid UTF-8 text.")}) from None
+    elif number == 1:
+        raw = raw.removeprefix("\ufeff")
+    if not raw.strip():
+        return None
+    if len(raw) > MAX_LINE_LENGTH:
+        raise _BadLine({"line": _("Line is too long.")})
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        message = getattr(exc, "msg", "nesting too deep")
+        raise _BadLine({"line": _("Not valid JSON: %(reason)s.", reason=message)}) from None
+
+
 def parse_lines(lines: Iterable[str | bytes]) -> tuple[list[tuple[int, Any]], dict[int, dict]]:
     """Decode each non-blank line as JSON; returns ``(parsed, errors by line number)``."""
     parsed: list[tuple[int, Any]] = []
     errors: dict[int, dict[str, str]] = {}
     for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                # Editors on Windows save UTF-8 with a byte order mark on line 1.
-                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                errors[number] = {"line": _("Not valid UTF-8 text.")}
-                continue
-        elif number == 1:
-            raw = raw.removeprefix("\ufeff")
-        if not raw.strip():
-            continue
-        if len(raw) > MAX_LINE_LENGTH:
-            errors[number] = {"line": _("Line is too long.")}
-            continue
         try:
-            parsed.append((number, json.loads(raw)))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            message = getattr(exc, "msg", "nesting too deep")
-            errors[number] = {"line": _("Not valid JSON: %(reason)s.", reason=message)}
+            data = _parse_line(number, raw)
+        except _BadLine as bad:
+            errors[number] = bad.problems
+            continue
+        if data is not None:
+            parsed.append((number, data))
     return parsed, errors
 
 
-def import_items(lines: Iterable[str | bytes], *, user: User | None) -> ImportReport:
-    """Validate every line, then save all of them in one transaction, or none."""
+def import_items(lines: Iterable[str | bytes], *, user: User | None,
+                 progress: Progress | None = None) -> ImportReport:
+    """Validate every line, then save all of them in one transaction, or none.
+
+    The lines are read once, as they come (a file, standard input, a request
+    body): each batch is parsed and validated, and what passed is kept in a
+    temporary file, not in memory, so a file of any length imports in
+    bounded memory. Only when every line passed are the items saved, a batch
+    at a time inside the one transaction, each batch's objects let go of
+    after it is flushed; a large import is then indexed in bulk, as a
+    rebuild is (``search.outbox.drain``). ``progress`` follows each stage.
+    """
     report = ImportReport()
-    parsed, report.errors = parse_lines(lines)
-    if not parsed and not report.errors:
-        report.errors[0] = {"file": _("The file contains no items.")}
-        return report
-    records = [(number, data) for number, data in parsed if is_record(data)]
-    parsed = [(number, data) for number, data in parsed if not is_record(data)]
-    synonym_sets, record_errors = check_lines(records)
-    report.errors.update(record_errors)
-    existing = _existing_by_external_id(parsed)
-    seen: dict[str, int] = {}
-    validated: list[tuple[dict[str, Any], Item | None]] = []
-    for number, data in parsed:
-        external_id = data.get("external_id") if isinstance(data, dict) else None
-        if isinstance(external_id, str) and external_id:
-            if external_id in seen:
-                report.errors[number] = {
-                    "external_id": _("Duplicate of line %(line)d.", line=seen[external_id])
-                }
-                continue
-            seen[external_id] = number
-        target = existing.get(external_id) if isinstance(external_id, str) else None
+    tell: Progress = progress or (lambda stage, n: None)
+    with tempfile.TemporaryFile(prefix="kennisbank-import-") as staged:
+        records, count = _check(lines, report, staged, tell)
+        if not count and not records and not report.errors:
+            report.errors[0] = {"file": _("The file contains no items.")}
+        synonym_sets, record_errors = check_lines(records)
+        report.errors.update(record_errors)
+        if report.errors:
+            return report
+        staged.seek(0)
         try:
-            clean = validate(data, item_id=target.id if target else None)
-        except ValidationError as exc:
-            report.errors[number] = exc.errors
-            continue
-        validated.append((clean, target))
-    if report.errors:
-        return report
-    try:
-        for clean, target in validated:
+            _save(staged, count, report, user, tell)
+            if records:
+                report.synonyms = save_sets(synonym_sets, user)
+            commit(lambda n: tell("index", n))
+        except Exception:
+            db.session.rollback()
+            raise
+    return report
+
+
+def _batches(lines: Iterable[str | bytes]) -> Iterator[list[tuple[int, str | bytes]]]:
+    batch: list[tuple[int, str | bytes]] = []
+    for numbered in enumerate(lines, start=1):
+        batch.append(numbered)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _check(lines: Iterable[str | bytes], report: ImportReport, staged: IO[bytes],
+           tell: Progress) -> tuple[list[tuple[int, Any]], int]:
+    """Parse and validate every line into ``report.errors``; each valid item
+    goes to ``staged`` as ``(clean data, id of the item it updates)``.
+    Returns the synonym records (few, kept) and the number of items staged."""
+    records: list[tuple[int, Any]] = []
+    seen: dict[str, int] = {}
+    count = 0
+    for batch in _batches(lines):
+        parsed: list[tuple[int, Any]] = []
+        for number, raw in batch:
+            try:
+                data = _parse_line(number, raw)
+            except _BadLine as bad:
+                report.errors[number] = bad.problems
+                continue
+            if data is not None:
+                (records if is_record(data) else parsed).append((number, data))
+        existing = _existing_ids(parsed)
+        for number, data in parsed:
+            external_id = data.get("external_id") if isinstance(data, dict) else None
+            if isinstance(external_id, str) and external_id:
+                if external_id in seen:
+                    report.errors[number] = {
+                        "external_id": _("Duplicate of line %(line)d.", line=seen[external_id])
+                    }
+                    continue
+                seen[external_id] = number
+            target = existing.get(external_id) if isinstance(external_id, str) else None
+            try:
+                clean = validate(data, item_id=target)
+            except ValidationError as exc:
+                report.errors[number] = exc.errors
+                continue
+            if not report.errors:  # after the first error nothing will be saved
+                pickle.dump((clean, target), staged, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+        tell("check", len(batch))
+    return records, count
+
+
+def _save(staged: IO[bytes], count: int, report: ImportReport, user: User | None,
+          tell: Progress) -> None:
+    """Save the staged items a batch at a time (the caller commits)."""
+    for start in range(0, count, BATCH_SIZE):
+        batch = [pickle.load(staged) for _ in range(min(BATCH_SIZE, count - start))]  # noqa: S301 (our own file)
+        ids = [target for _clean, target in batch if target is not None]
+        targets = {item.id: item for item in db.session.scalars(
+            db.select(Item).where(Item.id.in_(ids)))} if ids else {}
+        for clean, target_id in batch:
+            target = targets.get(target_id) if target_id is not None else None
             before = item_to_data(target) if target is not None else None
             item = save_item(None, user=user, item=target, clean=clean, action="import")
             if target is None:
@@ -119,29 +208,31 @@ def import_items(lines: Iterable[str | bytes], *, user: User | None) -> ImportRe
                 report.unchanged += 1
             else:
                 report.updated += 1
-        if records:
-            report.synonyms = save_sets(synonym_sets, user)
-        commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return report
+        db.session.flush()
+        _let_go(user)
+        tell("save", len(batch))
 
 
-def _existing_by_external_id(parsed: list[tuple[int, Any]]) -> dict[str, Item]:
-    ids = [
+def _let_go(user: User | None) -> None:
+    """Stop tracking the flushed objects of a batch (they stay in the
+    transaction), so the session does not grow with the file."""
+    for obj in list(db.session.identity_map.values()):
+        if obj is not user and obj in db.session:  # expunging an item takes its parts along
+            db.session.expunge(obj)
+
+
+def _existing_ids(parsed: list[tuple[int, Any]]) -> dict[str, int]:
+    """The ids of the items already holding the external ids of ``parsed``."""
+    wanted = [
         data["external_id"]
         for _number, data in parsed
         if isinstance(data, dict) and isinstance(data.get("external_id"), str)
     ]
-    if not ids:
+    if not wanted:
         return {}
-    found: dict[str, Item] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = db.session.execute(db.select(Item).where(Item.external_id.in_(chunk))).scalars()
-        found.update({item.external_id: item for item in rows})
-    return found
+    rows = db.session.execute(db.select(Item.external_id, Item.id)
+                              .where(Item.external_id.in_(wanted)))
+    return {external_id: item_id for external_id, item_id in rows}
 
 
 def export_lines(items: Iterable[Item]) -> Iterator[str]:

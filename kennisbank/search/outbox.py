@@ -22,7 +22,7 @@ compares every item's stamp with the index and fixes what differs, for
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -33,6 +33,11 @@ from .backend import IndexReport, ProgressFn, SearchBackend
 
 BATCH_SIZE = 200
 REBUILD_BATCH = 500
+#: From this many waiting items on, a drain writes them the way a rebuild does
+#: (``bulk_apply``: in parallel, one commit) instead of a commit per batch:
+#: measured in bench/RESULTS.md ("Bulk writes"), below it the forking costs more
+#: than it saves.
+BULK_MIN = 400
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +48,7 @@ def enqueue(session: Session, item_id: int, action: str) -> None:
 
 
 def drain(backend: SearchBackend, *, timeout: float | None = None,
-          max_batches: int | None = None) -> int:
+          max_batches: int | None = None, progress: ProgressFn | None = None) -> int:
     """Apply pending outbox rows in order; return how many rows were applied.
 
     Raises ``SearchUnavailable`` when the lock is not had in ``timeout``
@@ -52,6 +57,10 @@ def drain(backend: SearchBackend, *, timeout: float | None = None,
     applied = 0
     batches = 0
     with backend.writing(timeout), Session(db.engine) as session:
+        if max_batches is None and hasattr(backend, "bulk_apply"):
+            applied = _drain_bulk(backend, session, progress)
+            if applied:
+                return applied
         while max_batches is None or batches < max_batches:
             tasks = session.scalars(
                 select(IndexTask).order_by(IndexTask.id).limit(BATCH_SIZE)
@@ -67,6 +76,29 @@ def drain(backend: SearchBackend, *, timeout: float | None = None,
             applied += len(tasks)
             batches += 1
     return applied
+
+
+def _drain_bulk(backend: SearchBackend, session: Session,
+                progress: ProgressFn | None = None) -> int:
+    """Apply every waiting row at once when there are at least ``BULK_MIN``
+    items; 0 (and nothing done) when there are fewer.
+
+    The rows are deleted only after the index committed, and only those read
+    here: a crash in between leaves them for the next drain, which applies
+    them again harmlessly; a row added meanwhile stays for the next drain.
+    """
+    tasks = session.execute(select(IndexTask.id, IndexTask.item_id)).all()
+    ids = sorted({item_id for _task, item_id in tasks})
+    if len(ids) < BULK_MIN:
+        return 0
+    backend.bulk_apply(id_batches(ids), ids, progress)  # type: ignore[attr-defined]
+    task_ids = [task for task, _item in tasks]
+    for start in range(0, len(task_ids), REBUILD_BATCH):
+        chunk = task_ids[start:start + REBUILD_BATCH]
+        session.execute(delete(IndexTask).where(IndexTask.id.in_(chunk)))
+    session.commit()
+    log.info("search index: %d changed items written in bulk", len(ids))
+    return len(tasks)
 
 
 def pending() -> int:
@@ -128,6 +160,23 @@ def item_batches(part: int = 0, parts: int = 1,
             yield list(batch)
             last = batch[-1].id
             session.expunge_all()
+
+
+def id_batches(ids: Sequence[int], size: int = REBUILD_BATCH
+               ) -> Callable[[int, int], Iterator[list[Item]]]:
+    """A source (as :func:`item_batches` is one) of the items of ``ids`` that
+    still exist: share ``part`` of ``parts`` is every ``parts``-th id."""
+    def source(part: int = 0, parts: int = 1) -> Iterator[list[Item]]:
+        share = list(ids)[part::parts]
+        with Session(db.engine) as session:
+            for start in range(0, len(share), size):
+                chunk = share[start:start + size]
+                batch = session.scalars(
+                    select(Item).where(Item.id.in_(chunk)).order_by(Item.id)).all()
+                if batch:
+                    yield list(batch)
+                session.expunge_all()
+    return source
 
 
 def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:

@@ -36,6 +36,7 @@ from .backend import (
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,
     SORTS,
+    ProgressFn,
     SearchBackend,
     SearchQuery,
     SearchResult,
@@ -281,16 +282,17 @@ class SearchService:
         self._lexicon_stale = True
         mark_changed(session)
 
-    def drain(self) -> int:
+    def drain(self, progress: ProgressFn | None = None) -> int:
         """Apply the outbox now (called after each commit), and relearn the
-        lexicon if that commit made it stale; never raises."""
+        lexicon if that commit made it stale; never raises. ``progress(n)`` is
+        told of items written when the outbox is written in bulk."""
         if self._lexicon_stale:
             self._lexicon_stale = False
             refresh_lexicon(current_registry())
         if not self.inline_drain:
             return 0
         try:
-            return outbox.drain(self.backend, timeout=DRAIN_TIMEOUT)
+            return outbox.drain(self.backend, timeout=DRAIN_TIMEOUT, progress=progress)
         except Exception:
             log.exception("search index not updated now; the outbox keeps the change")
             return 0

@@ -19,6 +19,7 @@ published items holding each (kept exact).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .analysis import LANGUAGES, WORD_RE, plain_word, word_terms
@@ -48,11 +49,19 @@ def vocabulary(document: dict[str, Any]) -> list[str]:
             continue
         text = "\n".join([*values.values(), tags])
         for found in set(WORD_RE.findall(text)):
-            entries.update(term(lang, t) for t in word_terms(lang, found))
-            word = plain_word(found)
-            if word is not None:
-                entries.add(spelling(lang, word))
+            entries.update(_word_entries(lang, found))
     return sorted(entries)
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_entries(lang: str, word: str) -> tuple[str, ...]:
+    """The entries one written word adds (cached: indexing meets the same
+    words in item after item)."""
+    entries = [term(lang, t) for t in word_terms(lang, word)]
+    plain = plain_word(word)
+    if plain is not None:
+        entries.append(spelling(lang, plain))
+    return tuple(entries)
 
 
 class Words(Protocol):

@@ -18,7 +18,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -218,6 +218,22 @@ class WhooshBackend:
             except BaseException:
                 _release_after_failed_commit(writer)
                 raise
+
+    def bulk_apply(self, source: Source, replace: Sequence[int],
+                   progress: ProgressFn | None = None) -> int:
+        """Index the items of ``source`` and drop the other ids of ``replace``,
+        in one commit, built in parallel as a rebuild is (:func:`build_index`).
+
+        For large batches of changes (an import): one process with one
+        writer per batch spends most of its time writing the same terms'
+        postings again and again; this writes each worker's share once. The
+        write lock is held throughout, so no other writer can slip an
+        item's newer state in between and have it replaced by this one.
+        """
+        with self.writing():
+            ix = self._index_for_writing()
+            return build_index(ix, ix.storage.folder, self.registry, source,
+                               self.rebuild_procs, progress, replace=replace)
 
     def index(self, items: Iterable[Item]) -> None:
         self.apply(items, ())

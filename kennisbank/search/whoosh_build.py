@@ -13,7 +13,7 @@ parent).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -106,11 +106,17 @@ def _write_part(ix: Index, writer: Any, registry: Registry, source: Source, part
 
 
 def build_index(ix: Index, path: str, registry: Registry, source: Source, procs: int,
-                progress: ProgressFn | None = None) -> int:
-    """Fill the empty index ``ix`` from ``source`` with ``procs`` processes."""
+                progress: ProgressFn | None = None, *, replace: Iterable[int] = ()) -> int:
+    """Add the items of ``source`` to ``ix`` with ``procs`` processes, in one commit.
+
+    The documents of the ids in ``replace`` that ``ix`` already holds are
+    deleted in that same commit, so a reader sees either the old documents or
+    the new ones (an empty index, as in a rebuild, has none to delete).
+    """
     if procs <= 1:
         writer = ix.writer(**writer_options(limitmb=MEMORY_MB))
         try:
+            _delete(writer, replace)
             count = _write_part(ix, writer, registry, source, 0, 1, progress or (lambda n: None))
         except BaseException:
             writer.cancel()
@@ -131,5 +137,20 @@ def build_index(ix: Index, path: str, registry: Registry, source: Source, procs:
     results = run_parts(work, procs, progress)
     segments = [segment for _, segment in results if segment is not None]
     writer = ix.writer(**writer_options())
+    try:
+        _delete(writer, replace)
+    except BaseException:
+        writer.cancel()
+        raise
+    # The existing segments stay as they are (with the deletions just marked);
+    # the workers' segments join them. Whoosh's usual merging of small
+    # segments happens at a later ordinary commit.
     writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
     return sum(count for count, _ in results)
+
+
+def _delete(writer: Any, ids: Iterable[int]) -> None:
+    if not writer.segments:
+        return
+    for item_id in ids:
+        writer.delete_by_term("id", str(item_id))
