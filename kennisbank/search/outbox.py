@@ -15,8 +15,9 @@ each item change. :func:`drain` applies pending rows after the commit:
 A crash anywhere leaves rows that the next drain applies again. If the index
 is locked for too long the rows simply wait for the next drain (the next
 commit in any process, or ``kennisbank index-worker``). :func:`repair`
-compares every item's stamp with the index and fixes what differs, for
-``kennisbank check-index`` and at the end of a rebuild.
+compares every item's stamp with the index, and every item's stored
+permission labels with what the label rules say now, and fixes what
+differs, for ``kennisbank check-index`` and at the end of a rebuild.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..auth import labels
 from ..extensions import db
 from ..models import IndexTask, Item
 from .backend import IndexReport, ProgressFn, SearchBackend
@@ -90,14 +92,46 @@ def check(backend: SearchBackend) -> IndexReport:
         orphans=sorted(set(indexed) - set(expected)),
         pending=waiting,
         schema_outdated=backend.schema_outdated(),
+        labels_stale=stale_labels(),
     )
+
+
+def stale_labels() -> list[int]:
+    """Items whose stored labels are not what the label rules say now."""
+    stale: list[int] = []
+    with Session(db.engine) as session:
+        for batch in item_batches():
+            stale += [item.id for item in labels.outdated(session, batch)]
+    return sorted(stale)
+
+
+def relabel(ids: list[int] | None = None) -> int:
+    """Store the labels the rules say now for ``ids`` (``None``: every item),
+    in a transaction per batch; returns how many items were relabelled."""
+    done = 0
+    with Session(db.engine) as session:
+        if ids is None:
+            for batch in item_batches():
+                labels.write_labels(session, batch)
+                session.commit()
+                done += len(batch)
+            return done
+        for start in range(0, len(ids), BATCH_SIZE):
+            items = session.scalars(
+                select(Item).where(Item.id.in_(ids[start:start + BATCH_SIZE]))).all()
+            labels.write_labels(session, items)
+            session.commit()
+            done += len(items)
+    return done
 
 
 def repair(backend: SearchBackend, report: IndexReport | None = None) -> IndexReport:
     """Fix what :func:`check` finds (under the write lock); return the findings."""
     with backend.writing():
         report = report or check(backend)
-        wrong = report.missing + report.stale
+        if report.labels_stale:
+            relabel(report.labels_stale)
+        wrong = sorted(set(report.missing + report.stale + report.labels_stale))
         with Session(db.engine) as session:
             for start in range(0, max(len(wrong), 1), BATCH_SIZE):
                 chunk = wrong[start:start + BATCH_SIZE]
@@ -131,5 +165,7 @@ def item_batches(part: int = 0, parts: int = 1,
 
 
 def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
-    """Rebuild the whole index from the database and swap it in."""
+    """Recompute every item's permission labels (a plugin's rule may have
+    changed), then rebuild the whole index from the database and swap it in."""
+    relabel()
     return backend.rebuild(item_batches, progress=progress, finish=lambda fresh: repair(fresh))
