@@ -324,3 +324,30 @@ def test_check_index_repairs_labels_without_a_reindex(tmp_path: Path) -> None:
     client = after.test_client()
     assert client.get("/api/v1/items").get_json()["total"] == 0
     assert find(client, SECRET, lang="en")["total"] == 0
+
+
+def test_a_removed_label_plugin_is_noticed_and_reindex_restores_the_core_labels(
+        tmp_path: Path) -> None:
+    """Without a plugin deciding labels the check and the relabelling run in SQL
+    over the whole collection: the municipality item becomes public again."""
+    before = make_app(tmp_path, EXTRA_PLUGINS=[SectorMembersPlugin()])
+    with before.app_context():
+        hidden = save_item(item_data(sector=SECTOR, translations=texts(
+            en=(HIDDEN_TITLE, f"The {SECRET}."))), user=None)
+        save_item(item_data(sector="education", translations=texts(
+            en=(SHOWN_TITLE, "Lanterns."))), user=None)
+        commit()
+        hidden_id = hidden.id
+    assert find(before.test_client(), SECRET, lang="en")["total"] == 0
+    after = make_app(tmp_path, DATABASE_URL=before.config["DATABASE_URL"],
+                     SEARCH_BACKEND=before.config["SEARCH_BACKEND"])
+    runner = Runner(after)
+    checked = runner.invoke("check-index", "--dry-run")
+    assert checked.exit_code != 0
+    assert f"Permission labels outdated: 1 ({hidden_id})" in checked.output
+    assert "permission label rules" in checked.output
+    assert runner.invoke("reindex").exit_code == 0
+    client = after.test_client()
+    assert ids(find(client, SECRET, lang="en")) == [hidden_id]
+    assert client.get("/api/v1/items").get_json()["total"] == 2
+    assert "The index matches the database." in runner.invoke("check-index", "--dry-run").output

@@ -43,7 +43,20 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import (
+    String,
+    Subquery,
+    cast,
+    delete,
+    event,
+    except_,
+    insert,
+    inspect,
+    literal,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..models import Item, ItemLabel, ItemTranslation, User
@@ -160,6 +173,41 @@ def write_labels(session: Session, items: Iterable[Item]) -> None:
               for item_id, labels in rows.items() for label in sorted(labels)]
     if values:
         connection.execute(insert(ItemLabel.__table__), values)
+
+
+def plugins_decide() -> bool:
+    """Whether a plugin decides item labels; else they are the core's, which SQL
+    can compute for a whole collection at once (:func:`core_label_rows`)."""
+    return bool(hook().item_permission_labels.get_hookimpls())
+
+
+def core_label_rows() -> Subquery:
+    """``(item_id, label)`` of every item's core labels, as one query."""
+    public = select(Item.id.label("item_id"), literal(PUBLIC, String).label("label")) \
+        .where(Item.status == "published")
+    owner = select(Item.id, literal("owner:", String) + cast(Item.owner_id, String)) \
+        .where(Item.owner_id.is_not(None))
+    sector = select(Item.id, literal("sector:", String) + Item.sector) \
+        .where(Item.sector.is_not(None), Item.sector != "")
+    return union_all(public, owner, sector).subquery()
+
+
+def core_outdated(session: Session) -> list[int]:
+    """Items whose stored labels are not their core labels (no plugin deciding)."""
+    expected = core_label_rows()
+    wanted = select(expected.c.item_id, expected.c.label)
+    stored = select(ItemLabel.item_id, ItemLabel.label)
+    missing = except_(wanted, stored).subquery()
+    extra = except_(stored, wanted).subquery()
+    return sorted(session.scalars(union(select(missing.c.item_id), select(extra.c.item_id))))
+
+
+def write_core_labels(session: Session) -> None:
+    """Store every item's core labels afresh, in two statements."""
+    expected = core_label_rows()
+    session.execute(delete(ItemLabel))
+    session.execute(insert(ItemLabel).from_select(
+        ["item_id", "label"], select(expected.c.item_id, expected.c.label)))
 
 
 def outdated(session: Session, items: list[Item]) -> list[Item]:

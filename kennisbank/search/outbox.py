@@ -100,6 +100,8 @@ def stale_labels() -> list[int]:
     """Items whose stored labels are not what the label rules say now."""
     stale: list[int] = []
     with Session(db.engine) as session:
+        if not labels.plugins_decide():
+            return labels.core_outdated(session)
         for batch in item_batches():
             stale += [item.id for item in labels.outdated(session, batch)]
     return sorted(stale)
@@ -110,6 +112,10 @@ def relabel(ids: list[int] | None = None) -> int:
     in a transaction per batch; returns how many items were relabelled."""
     done = 0
     with Session(db.engine) as session:
+        if ids is None and not labels.plugins_decide():
+            labels.write_core_labels(session)
+            session.commit()
+            return session.scalar(select(func.count()).select_from(Item)) or 0
         if ids is None:
             for batch in item_batches():
                 labels.write_labels(session, batch)
