@@ -77,8 +77,9 @@ def pending() -> int:
         return session.scalar(select(func.count()).select_from(IndexTask)) or 0
 
 
-def check(backend: SearchBackend) -> IndexReport:
-    """Compare the database with the index, item by item."""
+def check(backend: SearchBackend, *, labels_too: bool = True) -> IndexReport:
+    """Compare the database with the index, item by item (and each item's stored
+    permission labels with the rules, unless ``labels_too`` is off)."""
     with Session(db.engine) as session:
         rows = session.execute(select(Item.id, Item.updated_at)).all()
         waiting = session.scalar(select(func.count()).select_from(IndexTask)) or 0
@@ -92,7 +93,7 @@ def check(backend: SearchBackend) -> IndexReport:
         orphans=sorted(set(indexed) - set(expected)),
         pending=waiting,
         schema_outdated=backend.schema_outdated(),
-        labels_stale=stale_labels(),
+        labels_stale=stale_labels() if labels_too else [],
     )
 
 
@@ -131,10 +132,11 @@ def relabel(ids: list[int] | None = None) -> int:
     return done
 
 
-def repair(backend: SearchBackend, report: IndexReport | None = None) -> IndexReport:
+def repair(backend: SearchBackend, report: IndexReport | None = None, *,
+           labels_too: bool = True) -> IndexReport:
     """Fix what :func:`check` finds (under the write lock); return the findings."""
     with backend.writing():
-        report = report or check(backend)
+        report = report or check(backend, labels_too=labels_too)
         if report.labels_stale:
             relabel(report.labels_stale)
         wrong = sorted(set(report.missing + report.stale + report.labels_stale))
@@ -174,4 +176,6 @@ def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
     """Recompute every item's permission labels (a plugin's rule may have
     changed), then rebuild the whole index from the database and swap it in."""
     relabel()
-    return backend.rebuild(item_batches, progress=progress, finish=lambda fresh: repair(fresh))
+    # The labels were just written: catching up needs only the items' stamps.
+    return backend.rebuild(item_batches, progress=progress,
+                           finish=lambda fresh: repair(fresh, labels_too=False))
