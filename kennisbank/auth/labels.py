@@ -99,6 +99,8 @@ def _owner_id(item: Item) -> int | None:
 
 
 def _clean(labels: Iterable[Any]) -> frozenset[str]:
+    if isinstance(labels, str | bytes):
+        raise LabelError(f"permission labels must be a list of strings, not {labels!r}")
     found = set()
     for label in labels:
         text = str(label).strip()

@@ -180,8 +180,9 @@ class Visibility:
         return self.everything or self.permits(item_labels(item))
 
 
-#: What every reader may see: items labelled ``public``. Feeds, the search
-#: vocabulary and the lexicon show this, whoever asks.
+#: What every reader may see: items labelled ``public``. The search vocabulary
+#: (corrections, suggestions), the lexicon and the comparison of cities are
+#: drawn from these, whoever asks.
 PUBLIC_VISIBILITY = Visibility()
 
 

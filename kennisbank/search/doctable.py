@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..auth.labels import PUBLIC, core_item_labels
-from ..auth.policy import Visibility
+from ..auth.labels import core_item_labels
+from ..auth.policy import PUBLIC_VISIBILITY, Visibility
 from ..config import LANGUAGES
 
 Mask = np.ndarray
@@ -202,7 +202,7 @@ class DocTable:
 
     def public_mask(self) -> Mask:
         """Live documents every reader may see (labelled ``public``)."""
-        return self.visible(Visibility(labels=frozenset({PUBLIC})))
+        return self.visible(PUBLIC_VISIBILITY)
 
     def facet_mask(self, facet: str, values: tuple[str, ...]) -> Mask:
         """Documents having any of ``values`` in ``facet``."""
