@@ -198,6 +198,10 @@ def test_suggestions_and_corrections_never_offer_a_withheld_word(world) -> None:
         assert found["total"] == 0 and found["suggestion"] is None
         assert found["corrected_from"] is None and SECRET not in str(found)
         assert SECRET not in text(client, f"/en/search?q={typo}")
+    # With a word that matches a visible item, a correction drawn from every
+    # published item would be suggested: "zeppelinhangar lanterns".
+    mixed = find(client, "zepelinhangar lanterns", lang="en")
+    assert ids(mixed) == [made["shown"]] and SECRET not in str(mixed)
     fixed = find(client_as(app, made, "anonymous"), "lanterms", lang="en")
     assert "lanterns" in (fixed["query"], fixed["suggestion"])
 
