@@ -54,9 +54,11 @@ from sqlalchemy import (
     inspect,
     literal,
     select,
+    text,
     union,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Item, ItemLabel, ItemTranslation, User
@@ -174,7 +176,9 @@ def write_labels(session: Session, items: Iterable[Item]) -> None:
     values = [{"item_id": item_id, "label": label}
               for item_id, labels in rows.items() for label in sorted(labels)]
     if values:
-        connection.execute(insert(ItemLabel.__table__), values)
+        # A label a concurrent save of the same item stored meanwhile is the same row.
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(dialect.insert(ItemLabel.__table__).on_conflict_do_nothing(), values)
 
 
 def plugins_decide() -> bool:
@@ -205,8 +209,12 @@ def core_outdated(session: Session) -> list[int]:
 
 
 def write_core_labels(session: Session) -> None:
-    """Store every item's core labels afresh, in two statements."""
+    """Store every item's core labels afresh, in two statements. On PostgreSQL
+    saves wait meanwhile (table lock): a label written by a save committing
+    between the two would otherwise be inserted twice."""
     expected = core_label_rows()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE item_labels IN EXCLUSIVE MODE"))
     session.execute(delete(ItemLabel))
     session.execute(insert(ItemLabel).from_select(
         ["item_id", "label"], select(expected.c.item_id, expected.c.label)))
