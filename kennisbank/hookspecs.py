@@ -187,7 +187,8 @@ def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
 def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | None:
     """Return extra permission labels ``user`` holds (added to the core's).
 
-    Called once per request that lists, searches or shows items, with the
+    Called whenever a page, feed or API call works out what a person may see
+    (it may be several times per request, so keep it quick), with the
     logged-in person (``None`` for an anonymous visitor); not called for
     admins, who see everything. Every plugin's labels are added.
 
