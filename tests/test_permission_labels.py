@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kennisbank import hookimpl
+from kennisbank.auth.labels import LabelError
 from kennisbank.auth.passwords import hash_password
 from kennisbank.auth.policy import can, visibility
 from kennisbank.content.service import commit, save_item
@@ -355,3 +356,21 @@ def test_a_removed_label_plugin_is_noticed_and_reindex_restores_the_core_labels(
     assert ids(find(client, SECRET, lang="en")) == [hidden_id]
     assert client.get("/api/v1/items").get_json()["total"] == 2
     assert "The index matches the database." in runner.invoke("check-index", "--dry-run").output
+
+
+class OneStringPlugin:
+    """Returns one label as a string, not a list: a mistake the core names."""
+
+    @hookimpl
+    def item_permission_labels(self, item: Item) -> str:
+        return "staff"
+
+
+def test_labels_that_are_not_a_list_are_refused_with_a_clear_error(tmp_path: Path) -> None:
+    app = make_app(tmp_path, EXTRA_PLUGINS=[OneStringPlugin()])
+    with app.app_context():
+        with pytest.raises(LabelError, match="must be a list of strings, not 'staff'"):
+            save_item(item_data(), user=None)
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Item)) == 0
