@@ -2,8 +2,11 @@
 
 ``reindex`` builds a complete new index beside the old one and swaps it in,
 so searches keep working while it runs; changes saved meanwhile are caught
-up under the write lock just before the swap. ``check-index`` compares every
-item with its index entry and repairs what differs. ``index-worker`` applies
+up under the write lock just before the swap; it first recomputes every
+item's permission labels, so a plugin's changed label rule reaches the
+database and the index alike. ``check-index`` compares every item with its
+index entry, and its stored permission labels with what the rules say now,
+and repairs what differs. ``index-worker`` applies
 the outbox continuously, for deployments with several processes or with
 ``KENNISBANK_SEARCH_INLINE_DRAIN=false``; it also sends the mail outbox's due
 messages (retries, and everything with ``KENNISBANK_MAIL_SEND_AFTER_COMMIT=false``),
@@ -90,12 +93,14 @@ def check_index(dry_run: bool) -> None:
     click.echo(f"Items in index:    {report.indexed}")
     click.echo(f"Pending updates:   {report.pending}")
     for label, ids in (("Missing", report.missing), ("Outdated", report.stale),
-                       ("Not in database", report.orphans)):
+                       ("Not in database", report.orphans),
+                       ("Permission labels outdated", report.labels_stale)):
         if ids:
             shown = ", ".join(str(i) for i in ids[:20]) + (" ..." if len(ids) > 20 else "")
             click.echo(f"{label}: {len(ids)} ({shown})")
     if report.schema_outdated:
-        click.echo("The index was built for other content types: run `kennisbank reindex`.")
+        click.echo("The index was built for other content types or permission label rules: "
+                   "run `kennisbank reindex`.")
     lexicon_current = _lexicon_report(repair=not dry_run)
     if not report.drift:
         click.echo("The index matches the database.")
@@ -105,7 +110,7 @@ def check_index(dry_run: bool) -> None:
     if dry_run:
         raise click.ClickException("the index differs from the database")
     outbox.repair(backend, report)
-    fixed = len(report.missing) + len(report.stale) + len(report.orphans)
+    fixed = len(set(report.missing + report.stale + report.labels_stale)) + len(report.orphans)
     click.echo(f"Repaired {fixed} entries.")
     if backend.schema_outdated():
         # Entries built for other content types that were not out of date

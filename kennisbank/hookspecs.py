@@ -155,7 +155,47 @@ def permission_allowed(user: User | None, action: str, item: Item | None) -> boo
 
     :param user: the user, or ``None`` for an anonymous visitor.
     :param action: an action name from :mod:`kennisbank.auth.policy`.
+        An answer for ``view`` decides the item's own page and API entry only;
+        what appears in lists, search, feeds and counts follows the permission
+        labels (:func:`item_permission_labels`), so hide items with labels.
     :return: ``True`` to allow, ``False`` to refuse, ``None`` to let others decide.
+    """
+
+
+@hookspec(firstresult=True)
+def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
+    """Return the permission labels ``item`` carries: who may see it, everywhere.
+
+    A person may see an item when they hold one of its labels (see
+    :func:`user_permission_labels`; admins see everything). Called whenever an
+    item is saved, indexed or checked for one person, so keep it quick and
+    decide from the item alone (its status, sector, owner, fields), never from
+    the request. The labels are stored with the item and in the search index:
+    ``kennisbank reindex`` recomputes them after the rule changed.
+
+    Stops at first non-None result: one plugin decides an item's labels.
+
+    :param labels: the core's labels: ``public`` when published,
+        ``owner:<user id>``, ``sector:<code>``. Take ``public`` off to keep
+        the item from readers; add your own (``member:municipality``).
+    :return: the complete list of labels (strings of at most 100 characters),
+        or ``None`` to keep ``labels``.
+    """
+
+
+@hookspec
+def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | None:
+    """Return extra permission labels ``user`` holds (added to the core's).
+
+    Called whenever a page, feed or API call works out what a person may see
+    (it may be several times per request, so keep it quick), with the
+    logged-in person (``None`` for an anonymous visitor); not called for
+    admins, who see everything. Every plugin's labels are added.
+
+    :param labels: the core's labels for this person: ``public`` (every
+        logged-in person; anonymous visitors while ``PUBLIC`` is on),
+        ``owner:<id>`` (contributors and editors), ``sector:<code>`` (editors).
+    :return: labels to add, or ``None``.
     """
 
 

@@ -7,6 +7,9 @@ Design choices worth knowing:
 * The type's own fields are JSON: ``Item.fields`` for values shared by all
   languages, ``ItemTranslation.fields`` for per-language values. The schema of
   those JSON values is the plugin's ``ContentType``; validation keeps it honest.
+* ``ItemLabel`` holds the permission labels an item carries (who may see it,
+  :mod:`kennisbank.auth.labels`), so every list, count and export can filter
+  on them inside its query; they are rewritten whenever the item is flushed.
 * ``IndexTask`` is the search outbox: it is written in the same transaction as
   the item, so the index can always catch up (see ``kennisbank.search``).
 """
@@ -17,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -203,6 +206,22 @@ class Revision(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="revisions")
     user: Mapped[User | None] = relationship()
+
+
+class ItemLabel(db.Model):
+    """One permission label of an item: whoever holds it may see the item.
+
+    Written by :mod:`kennisbank.auth.labels` in the same flush as the item;
+    the item's deletion takes its labels along (``ON DELETE CASCADE``).
+    """
+
+    __tablename__ = "item_labels"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    label: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    __table_args__ = (Index("ix_item_labels_label", "label", "item_id"),)
 
 
 class IndexTask(db.Model):

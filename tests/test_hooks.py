@@ -20,12 +20,13 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from kennisbank import ContentType, Field, hookimpl, hookspecs
+from kennisbank.auth.passwords import hash_password
 from kennisbank.content.registry import current_registry
 from kennisbank.content.service import ValidationError, commit, delete_item, save_item
 from kennisbank.extensions import db
-from kennisbank.models import IndexTask, Item, ItemTranslation, Revision
+from kennisbank.models import IndexTask, Item, ItemLabel, ItemTranslation, Revision, User
 from kennisbank.search.document import build_document
-from tests.conftest import Runner, item_data, make_app
+from tests.conftest import Runner, detached, item_data, login, make_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -485,6 +486,63 @@ def test_hook_permission_allowed(tmp_path: Path) -> None:
         closed_item = db.session.get(Item, closed)
         assert can(None, "view", closed_item) is False
         assert can(None, "view", db.session.get(Item, ordinary)) is True
+
+
+class StaffLabelsPlugin:
+    """Keeps items tagged ``staff`` to people whose address is at staff.example."""
+
+    @hookimpl
+    def item_permission_labels(self, item: Item, labels: list[str]) -> list[str] | None:
+        if "staff" not in (item.tags or []):
+            return None
+        return [label for label in labels if label != "public"] + ["staff"]
+
+    @hookimpl
+    def user_permission_labels(self, user: Any, labels: list[str]) -> list[str] | None:
+        if user is not None and user.email.endswith("@staff.example"):
+            assert "public" in labels  # the core's labels come along
+            return ["staff"]
+        return None
+
+
+def _staff_world(tmp_path: Path) -> tuple[Flask, int, int]:
+    app = make_app(tmp_path, EXTRA_PLUGINS=[StaffLabelsPlugin()])
+    staff_only = save(app, tags=["staff"])
+    everyone = save(app, tags=["fietsen"])
+    return app, staff_only, everyone
+
+
+def _listed(client: Any) -> set[int]:
+    return {item["id"] for item in client.get("/api/v1/items").get_json()["items"]}
+
+
+def test_hook_item_permission_labels(tmp_path: Path) -> None:
+    app, staff_only, everyone = _staff_world(tmp_path)
+    client = app.test_client()
+    assert _listed(client) == {everyone}
+    assert client.get(f"/en/items/{staff_only}").status_code == 401
+    with app.app_context():
+        stored = set(db.session.scalars(
+            db.select(ItemLabel.label).where(ItemLabel.item_id == staff_only)))
+    assert stored == {"staff", "sector:municipality"}  # saved with the item
+
+
+def test_hook_user_permission_labels(tmp_path: Path) -> None:
+    app, staff_only, everyone = _staff_world(tmp_path)
+    with app.app_context():
+        people = [User(email=f"{name}@{domain}", name=name, role="reader", active=True,
+                       password_hash=hash_password("x" * 12))
+                  for name, domain in (("kim", "staff.example"), ("lou", "example.org"))]
+        db.session.add_all(people)
+        db.session.commit()
+        staff, other = (detached(person) for person in people)
+    staff_client, other_client = app.test_client(), app.test_client()
+    login(staff_client, staff)
+    login(other_client, other)
+    assert _listed(staff_client) == {staff_only, everyone}
+    assert _listed(other_client) == {everyone}
+    assert staff_client.get(f"/en/items/{staff_only}").status_code == 200
+    assert other_client.get(f"/en/items/{staff_only}").status_code == 404
 
 
 class CustomFieldsPlugin:

@@ -21,7 +21,7 @@ from flask import Flask
 
 from kennisbank import schema
 from kennisbank.extensions import db
-from kennisbank.models import Item, User
+from kennisbank.models import Item, ItemLabel, User
 from tests.conftest import Runner, make_app
 
 
@@ -130,6 +130,9 @@ def test_upgrading_a_populated_database_from_the_first_revision_keeps_its_data(
         assert item.owner.email == "anna@example.org"
         assert db.session.get(User, 1).sectors == ["education"]
         assert item.published_at.replace(tzinfo=UTC) == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+        # 0011 gives existing items the core's permission labels (who may see them).
+        labels = db.session.scalars(sa.select(ItemLabel.label).where(ItemLabel.item_id == 7))
+        assert set(labels) == {"public", "owner:1", "sector:education"}
     assert schema_differences(app) == []
 
 

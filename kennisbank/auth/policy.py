@@ -24,6 +24,16 @@ step fits the item's *status* (publish a draft, archive a published item) is
 the workflow's business (:mod:`kennisbank.workflow`); this module answers
 who may do it at all.
 
+What someone may *see* is decided by permission labels
+(:mod:`kennisbank.auth.labels`): the role rules above for ``view`` are the
+core's labels, plugins add their own, and :func:`visibility` turns the
+labels a person holds into the filter that lists, search, feeds, counts,
+exports and related items apply inside their queries. ``can(user, "view",
+item)`` applies the same labels to one item, so the page of an item and the
+lists it appears in always agree. A ``permission_allowed`` answer for
+``view`` still decides that one item (its page and API entry) but reaches
+no list: to hide items everywhere, give them labels.
+
 :func:`refusal` turns a "no" into the HTTP status every page and endpoint
 uses: 401 when nobody is logged in, 404 when the item may not even be seen
 (its existence is not revealed), 403 when it may be seen but not acted on.
@@ -31,14 +41,16 @@ uses: 401 when nobody is logged in, 404 when the item may not even be seen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, true
 
-from ..models import Item, User
+from ..models import Item, ItemLabel, User
 from ..plugins import hook
+from .labels import PUBLIC, item_labels, user_labels
 
 ACTIONS = (
     "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
@@ -129,50 +141,54 @@ def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
 
 @dataclass(frozen=True)
 class Visibility:
-    """Which items someone may see, in a form both SQL and the search index can use.
+    """Which items someone may see, in a form SQL and both search indexes apply.
 
-    ``everything`` (admins), else published items (when ``published``) plus
-    any item owned by ``owner_id`` plus any item of ``sectors``.
+    ``everything`` (admins), else the items carrying at least one of
+    ``labels`` (the permission labels the person holds, see
+    :mod:`kennisbank.auth.labels`). The default holds ``public`` only: what
+    a reader sees.
     """
 
+    labels: frozenset[str] = frozenset({PUBLIC})
     everything: bool = False
-    published: bool = True
-    owner_id: int | None = None
-    sectors: frozenset[str] = field(default_factory=frozenset)
 
-    def sql(self, status: Any = Item.status, owner_id: Any = Item.owner_id,
-            sector: Any = Item.sector) -> ColumnElement[bool]:
-        """A WHERE clause that keeps only visible items: on :class:`Item`, or
-        on any table with the three columns (the PostgreSQL search rows)."""
+    def sql(self, item_id: Any = Item.id) -> ColumnElement[bool]:
+        """A WHERE clause on :class:`Item` (or on any column holding item ids)
+        that keeps only visible items, through the stored ``item_labels``."""
         if self.everything:
             return true()
-        clauses: list[ColumnElement[bool]] = []
-        if self.published:
-            clauses.append(status == "published")
-        if self.owner_id is not None:
-            clauses.append(owner_id == self.owner_id)
-        if self.sectors:
-            clauses.append(sector.in_(sorted(self.sectors)))
-        return or_(*clauses) if clauses else false()
+        if not self.labels:
+            return false()
+        return exists().where(ItemLabel.item_id == item_id,
+                              ItemLabel.label.in_(sorted(self.labels)))
+
+    def sql_array(self, labels: Any) -> ColumnElement[bool]:
+        """The same rule on a ``text[]`` column of labels (the PostgreSQL search
+        rows: one overlap test, served by their GIN index)."""
+        if self.everything:
+            return true()
+        if not self.labels:
+            return false()
+        return labels.overlap(sorted(self.labels))
+
+    def permits(self, labels: Iterable[str]) -> bool:
+        """Whether an item carrying ``labels`` is visible."""
+        return self.everything or not self.labels.isdisjoint(labels)
 
     def allows(self, item: Item) -> bool:
-        """The same rule in Python, for one item."""
-        return (
-            self.everything
-            or (self.published and item.status == "published")
-            or (self.owner_id is not None and item.owner_id == self.owner_id)
-            or item.sector in self.sectors
-        )
+        """The same rule in Python, for one item (its labels computed now)."""
+        return self.everything or self.permits(item_labels(item))
+
+
+#: What every reader may see: items labelled ``public``. The search vocabulary
+#: (corrections, suggestions), the lexicon and the comparison of cities are
+#: drawn from these, whoever asks.
+PUBLIC_VISIBILITY = Visibility()
 
 
 def visibility(user: Any) -> Visibility:
     """The items ``user`` may see in lists, search, feeds and related items."""
     person = _user(user)
-    if person is None:
-        return Visibility(published=bool(current_app.config["PUBLIC"]))
-    if person.role == "admin":
+    if person is not None and person.role == "admin":
         return Visibility(everything=True)
-    if person.role == "reader":
-        return Visibility()
-    sectors = frozenset(person.sectors or []) if person.role == "editor" else frozenset()
-    return Visibility(owner_id=person.id, sectors=sectors)
+    return Visibility(labels=user_labels(person, public=bool(current_app.config["PUBLIC"])))

@@ -26,6 +26,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..auth.policy import PUBLIC_VISIBILITY
 from ..extensions import db
 from ..models import City, Item
 from .cities import distance_km, fold
@@ -127,14 +128,15 @@ def reason(target: CityFacts, comparison: Comparison, lang: str) -> str:
 
 
 def city_themes() -> dict[tuple[str, str], set[str]]:
-    """Themes of published practices per (country, folded city name).
+    """Themes of published practices every reader may see, per (country, folded
+    city name): the ranking is the same for everyone.
 
     A practice without a country counts for every city of that name.
     """
     themes: dict[tuple[str, str], set[str]] = {}
     rows = db.session.execute(
         select(Item.city, Item.country, Item.themes)
-        .where(Item.status == "published", Item.city.is_not(None))
+        .where(Item.status == "published", PUBLIC_VISIBILITY.sql(), Item.city.is_not(None))
     )
     for city, country, codes in rows:
         themes.setdefault((country or "", fold(city)), set()).update(codes or ())

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..auth.policy import can, visibility
+from ..auth.policy import PUBLIC_VISIBILITY, can, visibility
 from ..config import LANGUAGES
 from ..content.service import queue_index
 from ..extensions import db
@@ -167,16 +167,17 @@ def _transfer_count_statement() -> Any:
     indexed, and a statement built per call costs more to compile than to run."""
     other = aliased(Item)
     item_id = bindparam("item_id")
+    public = PUBLIC_VISIBILITY.sql(other.id)
     outgoing = (
         select(func.count(TransferLink.id))
         .outerjoin(other, other.id == TransferLink.to_item_id)
         .where(TransferLink.from_item_id == item_id,
-               or_(TransferLink.to_city_id.is_not(None), other.status == "published"))
+               or_(TransferLink.to_city_id.is_not(None), public))
     ).scalar_subquery()
     incoming = (
         select(func.count(TransferLink.id))
         .join(other, other.id == TransferLink.from_item_id)
-        .where(TransferLink.to_item_id == item_id, other.status == "published")
+        .where(TransferLink.to_item_id == item_id, public)
     ).scalar_subquery()
     return select(outgoing + incoming)
 
@@ -185,10 +186,11 @@ _TRANSFER_COUNT = _transfer_count_statement()
 
 
 def transfer_count(session: Session, item_id: int) -> int:
-    """Links of a practice that anyone may see: to a city, or to a published practice.
+    """Links of a practice that anyone may see: to a city, or to a practice every
+    reader may see (published, labelled ``public``).
 
     This is the count in the search index, which every reader shares, so links
-    to practices that are not published do not count (yet).
+    to practices that are not published (or kept from readers) do not count.
     """
     return int(session.scalar(_TRANSFER_COUNT, {"item_id": item_id}) or 0)
 

@@ -139,10 +139,14 @@ class IndexReport:
     orphans: list[int] = field(default_factory=list)
     pending: int = 0
     schema_outdated: bool = False
+    #: Items whose stored permission labels differ from what the label rules
+    #: say now (a plugin's rule changed): repaired in the database and the index.
+    labels_stale: list[int] = field(default_factory=list)
 
     @property
     def drift(self) -> bool:
-        return bool(self.missing or self.stale or self.orphans or self.schema_outdated)
+        return bool(self.missing or self.stale or self.orphans or self.schema_outdated
+                    or self.labels_stale)
 
 
 ProgressFn = Callable[[int], None]

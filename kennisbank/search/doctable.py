@@ -5,7 +5,7 @@ Whoosh answers "which documents match these words" well; counting facet
 values over thousands of hits, one stored document at a time, is what made
 naive faceting slow (about 100 ms for a themes facet over 10,000 items). So
 each index segment's ``meta`` column is read once into numpy arrays (ids,
-status, owner, sector, start date, and each facet as (document, value code)
+start date, each facet and the permission labels as (document, value code)
 pairs), cached per segment, and concatenated per searcher generation. Then a
 visibility rule or a filter is a boolean mask, and counting a facet over a
 result set is one ``bincount``: microseconds, whatever the number of hits.
@@ -23,10 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from ..auth.policy import Visibility
+from ..auth.labels import core_item_labels
+from ..auth.policy import PUBLIC_VISIBILITY, Visibility
 from ..config import LANGUAGES
 
 Mask = np.ndarray
+#: The vocabulary's name for permission labels (no facet name starts with "@").
+LABELS = "@labels"
 
 
 class Vocabulary:
@@ -68,14 +71,13 @@ class SegmentTable:
 
     size: int
     ids: np.ndarray
-    published: np.ndarray
-    owner: np.ndarray
-    sector: np.ndarray
     date: np.ndarray
     titles: dict[str, list[str]]
     stamps: list[str]
     facet_docs: dict[str, np.ndarray]
     facet_codes: dict[str, np.ndarray]
+    label_docs: np.ndarray
+    label_codes: np.ndarray
 
 
 def encode_meta(document: dict[str, Any], titles: dict[str, str]) -> bytes:
@@ -83,13 +85,11 @@ def encode_meta(document: dict[str, Any], titles: dict[str, str]) -> bytes:
     start = document.get("start_date")
     meta = {
         "i": document["id"],
-        "p": 1 if document["status"] == "published" else 0,
-        "o": document.get("owner_id") or -1,
-        "s": document.get("sector") or "",
         "d": start.toordinal() if start else 0,
         "t": titles,
         "st": document.get("stamp", ""),
         "f": {name: values for name, values in document["facets"].items() if values},
+        "l": document["labels"],
     }
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -97,36 +97,42 @@ def encode_meta(document: dict[str, Any], titles: dict[str, str]) -> bytes:
 def build_segment(raw_values: Any, size: int, vocab: Vocabulary) -> SegmentTable:
     """Decode one segment's ``meta`` column into arrays."""
     ids = np.full(size, -1, dtype=np.int64)
-    published = np.zeros(size, dtype=bool)
-    owner = np.full(size, -1, dtype=np.int64)
-    sector = np.full(size, -1, dtype=np.int32)
     date = np.zeros(size, dtype=np.int32)
     titles: dict[str, list[str]] = {lang: [""] * size for lang in LANGUAGES}
     stamps = [""] * size
     pairs: dict[str, tuple[list[int], list[int]]] = {}
+    label_docs: list[int] = []
+    label_codes: list[int] = []
     for docnum, raw in enumerate(raw_values):
         if not raw:
             continue
         meta = json.loads(raw)
         ids[docnum] = meta["i"]
-        published[docnum] = bool(meta["p"])
-        owner[docnum] = meta["o"]
-        sector[docnum] = vocab.code("sector", meta["s"])
         date[docnum] = meta["d"]
         stamps[docnum] = meta["st"]
         for lang, title in meta["t"].items():
             if lang in titles:
                 titles[lang][docnum] = title
+        # An index written before labels existed: the core's labels, until reindexed.
+        labels = meta.get("l")
+        if labels is None:
+            labels = core_item_labels("published" if meta["p"] else None,
+                                      None if meta["o"] < 0 else meta["o"], meta["s"])
+        for label in labels:
+            label_docs.append(docnum)
+            label_codes.append(vocab.code(LABELS, label))
         for facet, values in meta["f"].items():
             docs, codes = pairs.setdefault(facet, ([], []))
             for value in values:
                 docs.append(docnum)
                 codes.append(vocab.code(facet, value))
     return SegmentTable(
-        size=size, ids=ids, published=published, owner=owner, sector=sector, date=date,
+        size=size, ids=ids, date=date,
         titles=titles, stamps=stamps,
         facet_docs={f: np.asarray(d, dtype=np.int64) for f, (d, _) in pairs.items()},
         facet_codes={f: np.asarray(c, dtype=np.int64) for f, (_, c) in pairs.items()},
+        label_docs=np.asarray(label_docs, dtype=np.int64),
+        label_codes=np.asarray(label_codes, dtype=np.int64),
     )
 
 
@@ -138,14 +144,13 @@ class DocTable:
     size: int
     ids: np.ndarray
     live: np.ndarray
-    published: np.ndarray
-    owner: np.ndarray
-    sector: np.ndarray
     date: np.ndarray
     titles: dict[str, list[str]]
     stamps: list[str]
     facet_docs: dict[str, np.ndarray]
     facet_codes: dict[str, np.ndarray]
+    label_docs: np.ndarray
+    label_codes: np.ndarray
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -172,32 +177,32 @@ class DocTable:
         return cls(
             vocab=vocab, size=size, ids=cat("ids", np.int64),
             live=live & (cat("ids", np.int64) >= 0),
-            published=cat("published", bool), owner=cat("owner", np.int64),
-            sector=cat("sector", np.int32), date=cat("date", np.int32),
+            date=cat("date", np.int32),
             titles={lang: [s for t, _, _ in parts for s in t.titles[lang]] for lang in LANGUAGES},
             stamps=[s for t, _, _ in parts for s in t.stamps],
             facet_docs={n: np.concatenate(v) for n, v in facet_docs.items()},
             facet_codes={n: np.concatenate(v) for n, v in facet_codes.items()},
+            label_docs=np.concatenate([t.label_docs + offset for t, offset, _ in parts]
+                                      or [np.zeros(0, dtype=np.int64)]),
+            label_codes=np.concatenate([t.label_codes for t, _, _ in parts]
+                                       or [np.zeros(0, dtype=np.int64)]),
         )
 
     def visible(self, visibility: Visibility) -> Mask:
         """Live documents that ``visibility`` allows: the same rule as
-        ``Visibility.sql``, on arrays."""
+        ``Visibility.sql``, on arrays (documents carrying one of its labels)."""
         if visibility.everything:
             return self.live.copy()
         mask = np.zeros(self.size, dtype=bool)
-        if visibility.published:
-            mask |= self.published
-        if visibility.owner_id is not None:
-            mask |= self.owner == visibility.owner_id
-        codes = [self.vocab.lookup("sector", s) for s in visibility.sectors]
-        codes = [c for c in codes if c is not None]
+        codes = [c for c in (self.vocab.lookup(LABELS, label) for label in visibility.labels)
+                 if c is not None]
         if codes:
-            mask |= np.isin(self.sector, codes)
+            mask[self.label_docs[np.isin(self.label_codes, codes)]] = True
         return mask & self.live
 
-    def published_mask(self) -> Mask:
-        return self.published & self.live
+    def public_mask(self) -> Mask:
+        """Live documents every reader may see (labelled ``public``)."""
+        return self.visible(PUBLIC_VISIBILITY)
 
     def facet_mask(self, facet: str, values: tuple[str, ...]) -> Mask:
         """Documents having any of ``values`` in ``facet``."""

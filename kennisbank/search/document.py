@@ -10,7 +10,9 @@ thing and plugins enrich it through one hook, ``index_document``:
 ``text`` (``{lang: {field: plain text}}``: title, summary, body and every
 searchable field, Markdown reduced to its words so snippets show no markup),
 ``extra_text`` and ``keywords`` (lists of strings, for plugins),
-``facets`` (``{facet: [values]}``).
+``facets`` (``{facet: [values]}``), ``labels`` (the item's permission labels,
+:mod:`kennisbank.auth.labels`: set after the plugins' hooks, which cannot
+change who sees the item).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import html
 import re
 from typing import Any
 
+from ..auth.labels import item_labels
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..content.types import ContentType, Field
@@ -146,4 +149,5 @@ def build_document(item: Item, registry: Registry) -> dict[str, Any]:
         "facets": _facets(item, ctype, registry),
     }
     hook().index_document(item=item, document=document)
+    document["labels"] = sorted(item_labels(item))
     return document

@@ -15,8 +15,9 @@ each item change. :func:`drain` applies pending rows after the commit:
 A crash anywhere leaves rows that the next drain applies again. If the index
 is locked for too long the rows simply wait for the next drain (the next
 commit in any process, or ``kennisbank index-worker``). :func:`repair`
-compares every item's stamp with the index and fixes what differs, for
-``kennisbank check-index`` and at the end of a rebuild.
+compares every item's stamp with the index, and every item's stored
+permission labels with what the label rules say now, and fixes what
+differs, for ``kennisbank check-index`` and at the end of a rebuild.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..auth import labels
 from ..extensions import db
 from ..models import IndexTask, Item
 from .backend import IndexReport, ProgressFn, SearchBackend
@@ -107,8 +109,9 @@ def pending() -> int:
         return session.scalar(select(func.count()).select_from(IndexTask)) or 0
 
 
-def check(backend: SearchBackend) -> IndexReport:
-    """Compare the database with the index, item by item."""
+def check(backend: SearchBackend, *, labels_too: bool = True) -> IndexReport:
+    """Compare the database with the index, item by item (and each item's stored
+    permission labels with the rules, unless ``labels_too`` is off)."""
     with Session(db.engine) as session:
         rows = session.execute(select(Item.id, Item.updated_at)).all()
         waiting = session.scalar(select(func.count()).select_from(IndexTask)) or 0
@@ -122,14 +125,53 @@ def check(backend: SearchBackend) -> IndexReport:
         orphans=sorted(set(indexed) - set(expected)),
         pending=waiting,
         schema_outdated=backend.schema_outdated(),
+        labels_stale=stale_labels() if labels_too else [],
     )
 
 
-def repair(backend: SearchBackend, report: IndexReport | None = None) -> IndexReport:
+def stale_labels() -> list[int]:
+    """Items whose stored labels are not what the label rules say now."""
+    stale: list[int] = []
+    with Session(db.engine) as session:
+        if not labels.plugins_decide():
+            return labels.core_outdated(session)
+        for batch in item_batches():
+            stale += [item.id for item in labels.outdated(session, batch)]
+    return sorted(stale)
+
+
+def relabel(ids: list[int] | None = None) -> int:
+    """Store the labels the rules say now for ``ids`` (``None``: every item),
+    in a transaction per batch; returns how many items were relabelled."""
+    done = 0
+    with Session(db.engine) as session:
+        if ids is None and not labels.plugins_decide():
+            labels.write_core_labels(session)
+            session.commit()
+            return session.scalar(select(func.count()).select_from(Item)) or 0
+        if ids is None:
+            for batch in item_batches():
+                labels.write_labels(session, batch)
+                session.commit()
+                done += len(batch)
+            return done
+        for start in range(0, len(ids), BATCH_SIZE):
+            items = session.scalars(
+                select(Item).where(Item.id.in_(ids[start:start + BATCH_SIZE]))).all()
+            labels.write_labels(session, items)
+            session.commit()
+            done += len(items)
+    return done
+
+
+def repair(backend: SearchBackend, report: IndexReport | None = None, *,
+           labels_too: bool = True) -> IndexReport:
     """Fix what :func:`check` finds (under the write lock); return the findings."""
     with backend.writing():
-        report = report or check(backend)
-        wrong = report.missing + report.stale
+        report = report or check(backend, labels_too=labels_too)
+        if report.labels_stale:
+            relabel(report.labels_stale)
+        wrong = sorted(set(report.missing + report.stale + report.labels_stale))
         with Session(db.engine) as session:
             for start in range(0, max(len(wrong), 1), BATCH_SIZE):
                 chunk = wrong[start:start + BATCH_SIZE]
@@ -180,5 +222,9 @@ def id_batches(ids: Sequence[int], size: int = REBUILD_BATCH
 
 
 def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
-    """Rebuild the whole index from the database and swap it in."""
-    return backend.rebuild(item_batches, progress=progress, finish=lambda fresh: repair(fresh))
+    """Recompute every item's permission labels (a plugin's rule may have
+    changed), then rebuild the whole index from the database and swap it in."""
+    relabel()
+    # The labels were just written: catching up needs only the items' stamps.
+    return backend.rebuild(item_batches, progress=progress,
+                           finish=lambda fresh: repair(fresh, labels_too=False))

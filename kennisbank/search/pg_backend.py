@@ -51,6 +51,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ..auth.labels import labels_signature
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
 from ..content.registry import Registry
@@ -109,7 +110,7 @@ class PostgresBackend:
         self.registry = registry
         self.exact_limit = exact_limit
         self.cache = pg_cache.ResultCache(cache_size)
-        self.signature = signature(registry)
+        self.signature = signature(registry, labels_signature())
         self.rebuild_procs = rebuild_procs
         self._read_engine: Engine | None = (
             create_engine(read_url, **(engine_options or {})) if read_url else None
@@ -293,7 +294,7 @@ class PostgresBackend:
             session.execute(words_table.insert().from_select(
                 ["word", "documents"],
                 select(word, func.count()).select_from(docs).join(words, true())
-                .where(docs.c.status == "published", docs.c.words.is_not(None))
+                .where(docs.c.words.is_not(None))
                 .group_by(word)))
             session.commit()
 
@@ -349,7 +350,7 @@ class PostgresBackend:
         the rows searched (``CASE`` evaluates that only when the look-up finds
         nothing), and the words of those are rare by then, so the GIN index
         reads short lists (a common word's would be long)."""
-        visible = query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)
+        visible = query.visibility.sql_array(docs.c.labels)
         tests = []
         for n, clause in enumerate(plan.clauses):
             entries = sorted({term(a.space, a.terms[0]) for a in clause.alternatives

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..auth.labels import PUBLIC
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
@@ -62,9 +63,11 @@ def facet_code(facet: str, value: str) -> str:
     return f"{facet}={value}"
 
 
-def signature(registry: Registry) -> str:
-    """What the rows depend on besides the item: fields, facets, analysis."""
-    described = json.dumps([text_names(registry), facet_names(registry), ANALYSIS_VERSION])
+def signature(registry: Registry, labels: str = "") -> str:
+    """What the rows depend on besides the item: fields, facets, analysis and
+    the permission label rules (``auth.labels.labels_signature``)."""
+    described = json.dumps([text_names(registry), facet_names(registry), ANALYSIS_VERSION,
+                            labels])
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 
@@ -172,7 +175,7 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
         for value in values if value not in (None, "")
     ))
     start = document.get("start_date")
-    published = document["status"] == "published"
+    public = PUBLIC in document["labels"]
     return {
         "item_id": document["id"],
         "status": document["status"],
@@ -182,6 +185,7 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
         "title_nl": titles.get("nl", ""),
         "title_en": titles.get("en", ""),
         "facets": facets,
+        "labels": document["labels"],
         "numbers": _numbers(document["facets"]),
         "vector": vector.literal(),
         "extra": extra.literal() if extra.positions else None,
@@ -192,7 +196,7 @@ def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str
             "summaries": {lang: values.get("summary", "") for lang, values in texts.items()},
         },
         "texts": texts,
-        "words": vocabulary(document) if published else None,
+        "words": vocabulary(document) if public else None,
         "stamp": document["stamp"],
         "signature": row_signature,
     }

@@ -101,7 +101,7 @@ class PostgresWords:
 
 def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
     """The conditions of a visible match, before the reader's facet filters."""
-    conditions = [query.visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector)]
+    conditions = [query.visibility.sql_array(docs.c.labels)]
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(facet_codes(facet, values)) if values else false())
     if wanted is not None:
@@ -276,7 +276,7 @@ def related_hits(connection: Connection, item_id: int, visibility: Visibility, l
     candidates = (
         select(docs.c.item_id, docs.c.vector, docs.c.display)
         .where(docs.c.vector.bool_op("@@")(wanted), docs.c.item_id != item_id,
-               visibility.sql(docs.c.status, docs.c.owner_id, docs.c.sector))
+               visibility.sql_array(docs.c.labels))
         .limit(RELATED_CANDIDATES).subquery()
     )
     score = func.ts_rank(RANK_WEIGHTS_SQL, candidates.c.vector, wanted, RANK_NORMALIZATION)

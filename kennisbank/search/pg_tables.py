@@ -11,17 +11,20 @@ backend keeps its index in files.
     (``nl:fiets``, ``en:bicycl``) or ``kw:<tag>``, with positions and a weight
     per field (title A, keywords B, summary C, the rest D), built in Python by
     the very analyzers the Whoosh backend uses (:mod:`.pg_document`).
+    ``labels`` holds the item's permission labels (:mod:`kennisbank.auth.labels`):
+    visibility is one overlap test with the reader's labels, on a GIN index.
     ``facets`` holds ``<facet>=<value>`` strings, so one GIN index serves
     every facet filter and one ``unnest`` counts every facet. ``texts`` holds
     the plain text per language and field, read for the shown page only (to
     cut snippets). ``words`` holds the distinct plain words of a published
-    item's title, summary and body: the item's share of ``search_words``.
+    item's title, summary and body when it is labelled ``public``: the item's
+    share of ``search_words``.
 
 ``search_generation`` (a sequence)
     Counts changes to the search rows, for the result caches of every process.
 
 ``search_words``
-    Each plain word of published content with the number of published items
+    Each plain word of public content with the number of public items
     holding it, kept exact in the same transaction as the items; a ``pg_trgm``
     index finds the words near a misspelling.
 """
@@ -76,6 +79,8 @@ class SearchDocument(db.Model):
     title_nl: Mapped[str] = mapped_column(Text, default="")
     title_en: Mapped[str] = mapped_column(Text, default="")
     facets: Mapped[list[str]] = mapped_column(TextArray)
+    #: The item's permission labels (who may see it).
+    labels: Mapped[list[str]] = mapped_column(TextArray, default=list)
     #: Facets whose values are numbers, as ``{facet: highest value}``: plugin sorts.
     numbers: Mapped[dict[str, float]] = mapped_column(Document)
     vector: Mapped[Any] = mapped_column(Vector)
@@ -91,6 +96,7 @@ class SearchDocument(db.Model):
     __table_args__ = (
         Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
         Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
+        Index("ix_search_documents_labels", "labels", postgresql_using="gin"),
         Index("ix_search_documents_start_day", "start_day"),
         Index("ix_search_documents_sample", text(f"(item_id % {SAMPLE_BUCKETS})")),
     )

@@ -130,8 +130,9 @@ def positional_fields(registry: Registry, schema: Schema) -> dict[str, list[str]
             for lang in LANGUAGES}
 
 
-def build_schema(registry: Registry) -> Schema:
-    """The schema for the enabled plugins' content types."""
+def build_schema(registry: Registry, labels: str = "") -> Schema:
+    """The schema for the enabled plugins' content types, built under the
+    permission label rules ``labels`` (``auth.labels.labels_signature``)."""
     fields: dict[str, FieldType] = {
         "id": ID(stored=True, unique=True),
         "status": ID,
@@ -155,6 +156,8 @@ def build_schema(registry: Registry) -> Schema:
     # Never filled: its name carries the analysis version into the index's schema,
     # so an index analysed otherwise has another signature (``schema_outdated``).
     fields[f"analysis_v{ANALYSIS_VERSION}"] = STORED()
+    # Likewise the label rules: an index labelled under other rules is outdated.
+    fields[f"labels_{labels}"] = STORED()
     return Schema(**fields)
 
 

@@ -4,8 +4,8 @@ Views and the API call :func:`parse_params` and :func:`search` (or
 :func:`related`) and never see the engine. Visibility comes from
 ``auth.policy.visibility(user)`` and is handed to the backend, which applies
 it inside the query: totals, facet counts, snippets and related items are all
-computed over what the user may see. Suggestions come from published content
-only, whoever asks.
+computed over what the user may see. Suggestions and corrections come from
+content every reader may see (labelled ``public``) only, whoever asks.
 
 Any failure of the engine (a locked, missing or corrupt index) becomes
 ``SearchUnavailable``, which the views turn into a clear message, never a
@@ -300,7 +300,7 @@ class SearchService:
     def ping(self) -> None:
         """Raise ``SearchUnavailable`` unless the backend answers a search (one
         that matches nothing for anyone, so it costs next to nothing)."""
-        self._call("search", SearchQuery(visibility=Visibility(published=False), per_page=1,
+        self._call("search", SearchQuery(visibility=Visibility(labels=frozenset()), per_page=1,
                                          highlight=False))
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:

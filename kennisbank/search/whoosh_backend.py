@@ -29,6 +29,7 @@ from whoosh.index import Index
 from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
+from ..auth.labels import labels_signature
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
 from ..content.registry import Registry
@@ -75,7 +76,7 @@ class WhooshBackend:
         self.root = Path(root)
         self.rebuild_procs = rebuild_procs
         self.registry = registry
-        self.schema = build_schema(registry)
+        self.schema = build_schema(registry, labels_signature())
         self.lock_timeout = lock_timeout
         self._pinned = pinned
         self._lock = write_lock(self.root / LOCK_FILE)
@@ -468,7 +469,7 @@ class WhooshBackend:
     def vocabulary(self) -> WhooshWords:
         with self._read_lock:
             searcher, table = self._state()
-            return WhooshWords(searcher.reader(), table.published_mask())
+            return WhooshWords(searcher.reader(), table.public_mask())
 
     def count(self) -> int:
         with self._read_lock:

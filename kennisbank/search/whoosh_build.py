@@ -21,6 +21,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
+from ..auth.labels import PUBLIC
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
@@ -88,7 +89,7 @@ def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str
         clean = [str(v).replace(FACET_SEPARATOR, " ") for v in values if v]
         if clean:
             fields[facet_field(facet)] = FACET_SEPARATOR.join(clean)
-    if document["status"] == "published":
+    if PUBLIC in document["labels"]:
         fields[SPELL_FIELD] = " ".join(vocabulary(document))
     return {name: value for name, value in fields.items() if name in names}
 

@@ -1,8 +1,9 @@
 """Atom feeds: ``/<lang>/feed.atom`` (new publications) and ``/<lang>/search.atom`` (a search).
 
-Published items only, whoever asks: a feed address is shared, cached and
-polled by programs, so what it shows must not depend on who fetched it, and
-a draft must never reach a feed reader. The search feed takes the same
+Published items every reader may see, whoever asks: a feed address is
+shared, cached and polled by programs, so what it shows must not depend on
+who fetched it, and neither a draft nor an item a plugin's permission labels
+keep from readers may ever reach a feed reader. The search feed takes the same
 parameters as the search page (``q``, facet filters) and lists the newest
 publications among the matches. The XML is built with ElementTree, which
 escapes every value; characters XML 1.0 cannot carry are dropped.
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.policy import can
+from ..auth.policy import can, visibility
 from ..content.registry import current_registry
 from ..extensions import db
 from ..markup import plain_text
@@ -60,7 +61,8 @@ def _published(conditions: list[object]) -> list[Item]:
     registry = current_registry()
     return list(db.session.scalars(
         select(Item)
-        .where(Item.status == "published", Item.type.in_(sorted(registry.types)), *conditions)
+        .where(Item.status == "published", Item.type.in_(sorted(registry.types)),
+               visibility(_published_reader()).sql(), *conditions)
         .order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
         .limit(FEED_SIZE)
     ))

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
+from ...auth.policy import PUBLIC_VISIBILITY
 from ...content.registry import Registry
 from ...extensions import db
 from ...models import Item, ItemTranslation, utcnow
@@ -96,7 +97,7 @@ def bilingual_count(session: Session) -> int:
             .group_by(ItemTranslation.item_id).having(func.count() == 2).subquery())
     return session.scalar(select(func.count()).select_from(Item)
                           .join(both, both.c.item_id == Item.id)
-                          .where(Item.status == "published")) or 0
+                          .where(PUBLIC_VISIBILITY.sql())) or 0
 
 
 def item_segments(item: Item, registry: Registry) -> list[tuple[str, str]]:
@@ -121,7 +122,7 @@ def _bilingual_items(session: Session, registry: Registry) -> Iterator[list[tupl
     last = 0
     while True:
         batch = session.scalars(
-            select(Item).where(Item.status == "published", Item.id > last)
+            select(Item).where(PUBLIC_VISIBILITY.sql(), Item.id > last)
             .options(selectinload(Item.translations)).order_by(Item.id).limit(BATCH)).all()
         if not batch:
             return
