@@ -54,6 +54,7 @@ from .formvalues import (
     values_from_data,
 )
 from .itemform import build_form
+from .locked import locked
 
 bp = Blueprint("editing", __name__, url_prefix="/<any(nl, en):lang>")
 bp.add_url_rule(
@@ -137,7 +138,7 @@ def edit_item(item_id: int) -> Any:
     if not can(user, "view", item):
         abort(404)
     if not can(user, "edit", item):
-        abort(403)
+        return locked(item)
     base = {"type": item.type, "status": item.status, "external_id": item.external_id}
     if request.method == "POST":
         return _submit(ctype, item, base, user)
