@@ -43,6 +43,7 @@ from ..content.service import validate as validate_item
 from ..content.types import ContentType, label_in
 from ..extensions import db
 from ..models import Item, User
+from ..revisions import record_files
 from . import attachments as attachment_views
 from .filters import page_lang
 from .formvalues import (
@@ -231,6 +232,8 @@ def _save(
             remove_attachment(attachment)
         if uploads or removing:
             queue_index(saved.id, "index")
+            record_files(saved, user=user, added=[u.name for u in uploads],
+                         removed=[a.original_name for a in removing])
         commit()
     except Exception:
         db.session.rollback()
