@@ -236,7 +236,7 @@ def test_history_names_choices_by_their_labels(app, client, make_user):
     assert "mobility" not in english
     dutch = visible(client.get(f"/nl/items/{item_id}/history").get_data(as_text=True))
     assert "<del>Mobiliteit</del><ins>Wonen</ins>" in dutch
-    assert "Titel (Nederlands)" in dutch and "<h2>Aangemaakt" in dutch
+    assert "Titel (Nederlands)" in dutch and "<h2>Gemaakt" in dutch
 
 
 def test_uploads_are_recorded_in_the_history(app, client, make_user, make_item):

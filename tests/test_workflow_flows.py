@@ -70,7 +70,7 @@ def test_author_is_told_why_they_cannot_change_an_item_in_review(submitted, path
     assert "cannot be changed while an editor reviews it" in html
     assert f'action="/en/items/{item_id}/withdraw"' in html
     dutch = author.get(f"/nl/items/{item_id}/{path}").get_data(as_text=True)
-    assert "Je kunt dit item nu niet wijzigen" in dutch
+    assert "U kunt dit item nu niet wijzigen" in dutch
 
 
 def test_someone_else_still_gets_the_plain_refusal(app, people, submitted):

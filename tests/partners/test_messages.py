@@ -116,7 +116,7 @@ def test_a_conversation_shows_the_thread_with_times_and_goes_on_both_ways(app, m
     assert more.status_code == 303
     dutch = recipient.get(more.location.split("#")[0].replace("/en/", "/nl/"))
     text = dutch.get_data(as_text=True)
-    assert "Je gesprek met Test Contributor" in text and "See you then." in text
+    assert "Uw gesprek met Test Contributor" in text and "See you then." in text
     assert re.search(r"\d{1,2}:\d{2} UTC", text)
     with app.app_context():
         replies = db.session.scalars(db.select(Message).order_by(Message.id)).all()[-2:]
