@@ -49,6 +49,8 @@ class Transition:
     needs_comment: bool = False
     #: What the comment box says to the person taking this step; none: no comment box.
     comment_hint: Any = None
+    #: The comment box's label for this step (whom the comment is for).
+    comment_label: Any = COMMENT_LABEL
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -56,14 +58,16 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition("submit", frozenset({"draft"}), "review", _l("Submit for review"),
                    _l("The item has been submitted for review."), "item_submitted",
-                   comment_hint=_l("A note for the editor who reviews it (optional).")),
+                   comment_hint=_l("A note for the editor who reviews it (optional)."),
+                   comment_label=_l("Note for the editor")),
         Transition("publish", frozenset({"draft", "review", "archived"}), "published",
                    _l("Publish"), _l("The item has been published."), "item_published"),
         Transition("return", frozenset({"review"}), "draft", _l("Return to author"),
                    _l("The item has been returned to its author."), "item_returned",
                    needs_comment=True,
                    comment_hint=_l("Tell the author what to change. Required when you "
-                                   "return the item to its author.")),
+                                   "return the item to its author."),
+                   comment_label=_l("Comment for the author")),
         Transition("archive", frozenset({"published"}), "archived", _l("Archive"),
                    _l("The item has been archived."), "item_archived"),
         # After "return": a direct review -> draft change (API, import) stays an

@@ -109,6 +109,7 @@ def transition(item_id: int, action: str) -> Any:
     item, user = _item_for(action, item_id)
     step = workflow.TRANSITIONS[action]
     form = TransitionForm()
+    form.comment.label.text = str(step.comment_label)
     if request.method == "GET" and not form.next.data:
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
