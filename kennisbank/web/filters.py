@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         label=lambda labels, default="": label_in(labels, page_lang(), default),
         longdate=_long_date,
         datetime=date_and_time,
+        iso_utc=iso_utc,
         status=lambda code: str(STATUS_LABELS.get(code, code)),
     )
 
@@ -53,3 +54,8 @@ def date_and_time(value: datetime | None) -> str:
     zone = get_timezone()
     shown = pattern.format(format_time(value, format="HH:mm"), format_date(value, format="long"))
     return f"{shown} {getattr(zone, 'zone', None) or str(zone)}".replace("'", "")
+
+
+def iso_utc(value: datetime) -> str:
+    """A stored (naive UTC) moment for ``<time datetime>``: whole seconds, ``Z``."""
+    return f"{value.isoformat(timespec='seconds')}Z"
