@@ -194,6 +194,8 @@ def test_revisions_api(app, client, revised, make_user, make_item):
     assert fields["translations.en.summary"]["new"] == "Cars are slow guests."
     assert fields["translations.en.summary"]["lang"] == "en"
     assert newest["snapshot"]["tags"] == ["fietsen", "auto"]
+    assert (oldest["action"], oldest["action_label"]) == ("save", "Created")
+    assert newest["files"] == {"added": [], "removed": []}
 
     reader = make_user("reader")
     login(client, reader)
