@@ -131,11 +131,20 @@ def test_author_withdraws_through_the_api_editor_returns(app, people, submitted)
 
         token = create_token(db.session.get(User, people["author"].id), "test")
         db.session.commit()
+        editor_token = create_token(db.session.get(User, people["editor"].id), "test")
+        db.session.commit()
     api = app.test_client()
+    no_reason = api.post(f"/api/v1/items/{item_id}/transitions", json={"to": "draft"},
+                         headers={"Authorization": f"Bearer {editor_token}"})
+    assert no_reason.status_code == 422 and "comment" in no_reason.get_json()["errors"]
     answer = api.post(f"/api/v1/items/{item_id}/transitions", json={"to": "draft"},
                       headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.get_json()
     assert status_of(app, item_id) == "draft"
+    with app.app_context():
+        latest = db.session.scalars(db.select(Revision).where(Revision.item_id == item_id)
+                                    .order_by(Revision.id.desc())).first()
+        assert latest.action == "withdraw"
 
 
 def test_review_queue_lists_what_waits_in_the_editors_sectors(app, people, make_item, submitted):
