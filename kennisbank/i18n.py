@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -56,6 +57,11 @@ def browser_language() -> str:
     """The best language from ``Accept-Language``, or the configured default."""
     best = request.accept_languages.best_match(LANGUAGES)
     return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def language_name(code: str, ui_lang: str) -> str:
+    """A language's name in the reader's language, from CLDR ("Engels", "Dutch")."""
+    return Locale.parse(ui_lang).languages.get(code, code)
 
 
 def other_language(lang: str) -> str:

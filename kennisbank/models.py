@@ -203,6 +203,8 @@ class Revision(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     changed: Mapped[list[str]] = mapped_column(JSON, default=list)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Attachments this save added and removed, by name: ``{"added": [...], "removed": [...]}``.
+    files: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
 
     item: Mapped[Item] = relationship(back_populates="revisions")
     user: Mapped[User | None] = relationship()

@@ -3,7 +3,9 @@
 Each revision keeps the whole item (its snapshot, in the import format), so a
 difference is computed between two snapshots when someone looks, and a restore
 saves an old snapshot again, as a new revision on top of the history: nothing
-is ever rewritten.
+is ever rewritten. Differences speak the form's language: the same field
+labels ("Title (Dutch)"), choices by their labels, no internal identifiers;
+attachments added or removed are kept with the revision (:func:`record_files`).
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .auth import audit
 from .content.registry import current_registry
 from .content.service import item_to_data, restore_snapshot
-from .content.types import label_in
+from .content.types import Field, label_in
 from .content.vocab import country_name
+from .extensions import db
+from .i18n import language_name
 from .models import Item, Revision, User
-from .workflow import status_label
+from .workflow import action_label, status_label
 
 CORE_LABELS: dict[str, Any] = {
     "type": _l("Content type"),
@@ -34,10 +39,9 @@ CORE_LABELS: dict[str, Any] = {
     "start_date": _l("Start date"),
     "end_date": _l("End date"),
     "organisation": _l("Organisation"),
-    "external_id": _l("External id"),
     "title": _l("Title"),
     "summary": _l("Summary"),
-    "body": _l("Text"),
+    "body": _l("Description"),
 }
 #: Above this many token comparisons a word diff gets slow; compare lines instead.
 WORD_DIFF_LIMIT = 4_000_000
@@ -69,10 +73,15 @@ class HistoryEntry:
     """A revision with what it changed compared with the one before."""
 
     revision: Revision
+    #: What happened, as people say it ("Created" for an item's first version).
+    label: str
     changes: list[FieldChange]
     is_current: bool
     #: Whether restoring it would change the content (it differs from the latest).
     restorable: bool
+    #: Names of the attachments this revision added and removed.
+    files_added: list[str] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)
 
 
 def diff_text(old: str, new: str) -> list[Segment]:
@@ -93,10 +102,14 @@ def diff_text(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def _show(key: str, value: Any, lang: str) -> str:
-    """A stored value as a reader would recognise it: labels for codes, lists joined."""
+def _show(key: str, value: Any, lang: str, fld: Field | None = None) -> str:
+    """A stored value as a reader would recognise it: labels for codes (a choice
+    field's too), lists joined."""
     if value is None or value == "" or value == []:
         return ""
+    if fld is not None and fld.choices and fld.kind in ("choice", "multichoice"):
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(fld.choice_label(str(code), lang) for code in codes)
     registry = current_registry()
     if key == "status":
         return status_label(value)
@@ -115,12 +128,19 @@ def _show(key: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _field_label(type_name: str | None, name: str, lang: str) -> str:
+def _field(type_name: str | None, name: str) -> Field | None:
     ctype = current_registry().type(type_name or "")
-    fld = ctype.field(name) if ctype is not None else None
-    if fld is not None:
-        return label_in(fld.label, lang, name)
-    return str(CORE_LABELS.get(name, name))
+    return ctype.field(name) if ctype is not None else None
+
+
+def _field_label(type_name: str | None, name: str, lang: str, text_lang: str | None = None) -> str:
+    """The label the item form uses: the type's label, or the core one, with the
+    text's language as on the form ("Title (Dutch)")."""
+    fld = _field(type_name, name)
+    label = label_in(fld.label, lang, name) if fld is not None else str(CORE_LABELS.get(name, name))
+    if text_lang is None:
+        return label
+    return _("%(label)s (%(language)s)", label=label, language=language_name(text_lang, lang))
 
 
 def _change(key: str, label: str, lang: str | None, old: str, new: str) -> FieldChange:
@@ -146,7 +166,9 @@ def snapshot_changes(
             changes.append(_change(key, str(CORE_LABELS[key]), None, old, new))
     old_fields, new_fields = before.get("fields") or {}, after.get("fields") or {}
     for name in _ordered(old_fields, new_fields):
-        old, new = _show(name, old_fields.get(name), lang), _show(name, new_fields.get(name), lang)
+        fld = _field(type_name, name)
+        old = _show(name, old_fields.get(name), lang, fld)
+        new = _show(name, new_fields.get(name), lang, fld)
         if old != new:
             changes.append(
                 _change(f"fields.{name}", _field_label(type_name, name, lang), None, old, new)
@@ -155,10 +177,11 @@ def snapshot_changes(
     for text_lang in sorted(old_tr.keys() | new_tr.keys()):
         old_text, new_text = old_tr.get(text_lang) or {}, new_tr.get(text_lang) or {}
         for name in _ordered(old_text, new_text):
-            old = _show(name, old_text.get(name), lang)
-            new = _show(name, new_text.get(name), lang)
+            fld = _field(type_name, name)
+            old = _show(name, old_text.get(name), lang, fld)
+            new = _show(name, new_text.get(name), lang, fld)
             if old != new:
-                label = _field_label(type_name, name, lang)
+                label = _field_label(type_name, name, lang, text_lang)
                 changes.append(
                     _change(f"translations.{text_lang}.{name}", label, text_lang, old, new)
                 )
@@ -182,10 +205,33 @@ def history(item: Item, lang: str) -> list[HistoryEntry]:
         changes = snapshot_changes(previous, revision.snapshot, lang)
         is_current = index == len(revisions) - 1
         restorable = not is_current and content_of(revision.snapshot) != latest
-        entries.append(HistoryEntry(revision, changes, is_current, restorable))
+        files = revision.files or {}
+        action = "create" if index == 0 and revision.action == "save" else revision.action
+        entries.append(HistoryEntry(revision, action_label(action), changes, is_current,
+                                    restorable,
+                                    list(files.get("added") or []),
+                                    list(files.get("removed") or [])))
         previous = revision.snapshot
     entries.reverse()
     return entries
+
+
+def record_files(item: Item, *, user: User | None, added: list[str], removed: list[str]) -> None:
+    """Note attachments a save added or removed in the history; the caller commits.
+
+    They join the revision this save made (a change of content too), or make a
+    revision of their own when only files changed: an upload is always traced.
+    """
+    if not added and not removed:
+        return
+    files = {"added": list(added), "removed": list(removed)}
+    db.session.flush()
+    latest = item.revisions[-1] if item.revisions else None
+    if latest is not None and latest in db.session.new:
+        latest.files = files
+        return
+    db.session.add(Revision(item=item, user=user, action="save", comment="", changed=[],
+                            snapshot=item_to_data(item), files=files))
 
 
 def content_of(snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,9 @@ CASES = {
     "delete draft": ("delete", "D"),
     "delete published": ("delete", "P"),
     "history of draft": ("view_history", "D"),
+    "history of review": ("view_history", "R"),
     "history of published": ("view_history", "P"),
+    "withdraw review": ("withdraw", "R"),
     "manage users": ("manage_users", None),
     "manage own tokens": ("manage_tokens", None),
     "import": ("import", None),
@@ -55,7 +57,8 @@ EDITOR_CASES = {
     "view published", "view draft", "view review", "view archived", "create",
     "edit draft", "edit in review", "edit published", "submit draft", "publish review",
     "publish draft", "archive published", "return review", "delete draft", "delete published",
-    "history of draft", "history of published", "manage own tokens", "import", "export",
+    "history of draft", "history of review", "history of published", "manage own tokens",
+    "import", "export",
     "maintain organisations", "contact people", "maintain synonyms", "invite people",
     "review access requests",
 }
@@ -66,6 +69,7 @@ ALLOWED: dict[str, set[str]] = {
         "view published", "view draft", "view review", "view archived",
         "view other-sector draft", "create", "edit draft", "edit other-sector draft",
         "submit draft", "submit other-sector draft", "delete draft", "history of draft",
+        "history of review", "history of published", "withdraw review",
         "manage own tokens", "contact people",
     },
     "contributor": {"view published", "create", "manage own tokens", "contact people"},
@@ -73,7 +77,8 @@ ALLOWED: dict[str, set[str]] = {
     "editor_elsewhere": {"view published", "create", "manage own tokens", "import", "export",
                          "maintain organisations", "contact people", "maintain synonyms",
                          "invite people", "review access requests"},
-    "admin": set(CASES),
+    # Withdrawing is the author's step only: an admin returns an item with a comment.
+    "admin": set(CASES) - {"withdraw review"},
 }
 #: Which items appear in lists and search (the visibility query), per role.
 LISTED = {
@@ -180,6 +185,7 @@ def test_http_status_codes_match_the_matrix(app, world, make_item, role):
         "publish other-sector draft": ("draft", "publish", "culture"),
         "archive published": ("published", "archive", "municipality"),
         "return review": ("review", "return", "municipality"),
+        "withdraw review": ("review", "withdraw", "municipality"),
     }
     for case, (status, step, sector) in steps.items():
         fresh = make_item(owner=owner, status=status, sector=sector)
@@ -188,7 +194,7 @@ def test_http_status_codes_match_the_matrix(app, world, make_item, role):
                                 data={"comment": "Please add the results."}).status_code
         expected[name] = _expected(role, case, 303)
 
-    for case in ("history of draft", "history of published"):
+    for case in ("history of draft", "history of review", "history of published"):
         key = CASES[case][1]
         got[f"GET {case}"] = client.get(f"/en/items/{ids[key]}/history").status_code
         expected[f"GET {case}"] = _expected(role, case, 200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kennisbank import hookimpl
@@ -11,6 +13,7 @@ from kennisbank.extensions import db
 from kennisbank.models import Item, Revision, User
 from kennisbank.revisions import diff_text, history, revert, snapshot_changes
 from tests.conftest import item_data, login, make_app
+from tests.test_attachments import edit_values, pdf_with_text, stored, upload
 
 
 def edited(**changes):
@@ -57,17 +60,27 @@ def test_changes_are_per_field_and_language_with_labels(app):
                             "translations.en.approach"}
     assert (changes["status"].old, changes["status"].new) == ("Published", "Draft")
     assert changes["translations.en.summary"].lang == "en"
-    assert changes["translations.en.summary"].label == "Summary"
-    assert changes["translations.en.approach"].label == "Approach"
+    assert changes["translations.en.summary"].label == "Summary (English)"
+    assert changes["translations.en.approach"].label == "Approach (English)"
     assert ("insert", "slow ") in [(s.kind, s.text) for s in
                                    changes["translations.en.summary"].segments]
     assert "Climate action" in changes["themes"].new
 
 
+def visible(html):
+    """The page as it looks: without the words only screen readers get."""
+    return re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
+
+
 def test_history_page_shows_readable_differences(app, client, revised):
     editor, item_id = revised
     login(client, editor)
-    html = client.get(f"/en/items/{item_id}/history").get_data(as_text=True)
+    page = client.get(f"/en/items/{item_id}/history").get_data(as_text=True)
+    assert "[added: </span>slow" in page  # ins/del are named for screen readers
+    html = visible(page)
+    assert "<h2>Created" in html and "External id" not in html and "kb-" not in html
+    assert "Title (English)" in html and "Description (Dutch)" in html
+    assert "workflow.css" in html
     assert "Summary (English)" in html
     assert "<ins>slow </ins>" in html
     assert "Results (English)" in html and "<ins>Fewer cars.</ins>" in html
@@ -181,6 +194,8 @@ def test_revisions_api(app, client, revised, make_user, make_item):
     assert fields["translations.en.summary"]["new"] == "Cars are slow guests."
     assert fields["translations.en.summary"]["lang"] == "en"
     assert newest["snapshot"]["tags"] == ["fietsen", "auto"]
+    assert (oldest["action"], oldest["action_label"]) == ("save", "Created")
+    assert newest["files"] == {"added": [], "removed": []}
 
     reader = make_user("reader")
     login(client, reader)
@@ -206,3 +221,42 @@ def test_revert_rejects_a_revision_of_another_item(app, revised, make_item):
             db.select(Revision).where(Revision.item_id == other.id)).scalar_one()
         with pytest.raises(ValueError):
             revert(db.session.get(Item, item_id), foreign, user=db.session.get(User, editor.id))
+
+
+def test_history_names_choices_by_their_labels(app, client, make_user):
+    editor = make_user("editor", sectors=["municipality"])
+    data = item_data(type="policy_practice", status="draft", fields={"policy_domain": "mobility"})
+    with app.app_context():
+        item = save_item(data, user=db.session.get(User, editor.id))
+        commit()
+        save_item({**data, "fields": {"policy_domain": "housing"}}, user=item.owner, item=item)
+        commit()
+        item_id = item.id
+    login(client, editor)
+    english = visible(client.get(f"/en/items/{item_id}/history").get_data(as_text=True))
+    assert "<del>Mobility</del><ins>Housing</ins>" in english
+    assert "mobility" not in english
+    dutch = visible(client.get(f"/nl/items/{item_id}/history").get_data(as_text=True))
+    assert "<del>Mobiliteit</del><ins>Wonen</ins>" in dutch
+    assert "Titel (Nederlands)" in dutch and "<h2>Gemaakt" in dutch
+
+
+def test_uploads_are_recorded_in_the_history(app, client, make_user, make_item):
+    owner = make_user("contributor")
+    item = make_item(owner=owner, status="draft")
+    login(client, owner)
+    answer = upload(client, item.id, pdf_with_text("Results"), "results.pdf")
+    assert answer.status_code == 303
+    html = visible(client.get(f"/en/items/{item.id}/history").get_data(as_text=True))
+    assert "Attachments" in html and "Added: <ins>results.pdf</ins>" in html
+    with app.app_context():
+        latest = db.session.scalars(db.select(Revision).where(Revision.item_id == item.id)
+                                    .order_by(Revision.id.desc())).first()
+        assert latest.files == {"added": ["results.pdf"], "removed": []}
+        assert latest.action == "save"
+    attachment = stored(app, item.id)[0]
+    removed = client.post(f"/en/items/{item.id}/edit",
+                          data=edit_values(remove_attachment=str(attachment.id)))
+    assert removed.status_code == 303
+    html = visible(client.get(f"/en/items/{item.id}/history").get_data(as_text=True))
+    assert "Removed: <del>results.pdf</del>" in html

@@ -71,8 +71,10 @@ def test_full_round_trip_keeps_who_when_and_why(desk):
 
     without_reason = editor.post(f"/en/items/{item}/return", data={"comment": "  "})
     html = without_reason.get_data(as_text=True)
-    assert without_reason.status_code == 200 and 'id="comment-error"' in html
-    assert "Tell the author what to change." in html
+    assert without_reason.status_code == 422 and 'id="comment-error"' in html
+    assert 'class="error-summary"' in html and 'href="#comment"' in html
+    assert "Enter a comment that tells the author what to change" in html
+    assert html.count("Enter a comment that tells the author") == 2  # summary and field
     assert status_of(app, item) == "review"
 
     reason = "Please add the results of 2023."
@@ -165,17 +167,21 @@ def test_item_page_offers_the_steps_the_person_may_take(desk, make_user):
     app, _counter, clients, ids = desk
     item = ids["item"]
     author_page = clients["author"].get(f"/en/items/{item}").get_data(as_text=True)
-    assert f'formaction="/en/items/{item}/submit"' in author_page
-    assert f'formaction="/en/items/{item}/publish"' not in author_page
+    assert f'action="/en/items/{item}/submit"' in author_page
+    assert f'action="/en/items/{item}/publish"' not in author_page
     assert f'href="/en/items/{item}/history"' in author_page
+    assert "forms.css" in author_page and "workflow.css" in author_page
+    assert "A note for the editor who reviews it" in author_page
+    assert "Required when you return" not in author_page
     editor_page = clients["editor"].get(f"/en/items/{item}").get_data(as_text=True)
-    assert f'formaction="/en/items/{item}/publish"' in editor_page
-    assert f'formaction="/en/items/{item}/archive"' not in editor_page
+    assert f'action="/en/items/{item}/publish"' in editor_page
+    assert f'action="/en/items/{item}/archive"' not in editor_page
     clients["editor"].post(f"/en/items/{item}/publish")
     visitor_page = app.test_client().get(f"/en/items/{item}").get_data(as_text=True)
-    assert 'class="workflow"' not in visitor_page
+    assert "workflow-panel" not in visitor_page
     author_page = clients["author"].get(f"/en/items/{item}").get_data(as_text=True)
-    assert 'class="workflow"' not in author_page
+    assert "Status: Published" in author_page and 'class="workflow-steps"' not in author_page
+    assert f'href="/en/items/{item}/history"' in author_page
 
 
 def test_apply_refuses_what_the_policy_refuses(desk):

@@ -317,6 +317,8 @@ def transition(item_id: int) -> Response:
         raise ApiError(422, _("The request is not valid; see the errors per field."),
                        exc.errors) from None
     step = TRANSITION_STEPS[body["to"]]
+    if step == "return" and not can(user, "return", item) and can(user, "withdraw", item):
+        step = "withdraw"  # the author takes their own submission back
     find_item(item_id, user, step)
     try:
         workflow.apply(item, step, user=user, comment=body.get("comment") or "")

@@ -208,7 +208,8 @@ def _paths(registry: Registry) -> dict[str, Any]:
                 "summary": "Move an item through the workflow.",
                 "description": (
                     "draft -> review (submit), -> published (publish), published -> "
-                    "archived (archive), review -> draft (return, with a comment). "
+                    "archived (archive), review -> draft (return, with a comment; "
+                    "the item's author withdraws it instead). "
                     "409 when the step does not fit the current status; 422 when the "
                     "item is not complete enough for it."
                 ),

@@ -20,7 +20,6 @@ from ..auth.policy import require
 from ..content.registry import current_registry
 from ..extensions import db
 from ..models import Item
-from ..workflow import action_label
 from . import api_lang, bp
 
 
@@ -33,7 +32,8 @@ def _iso(value: datetime) -> str:
 
 @bp.get("/items/<int:item_id>/revisions")
 def item_revisions(item_id: int) -> Response:
-    """Newest first; each with who, when, why, the changed fields and the full snapshot."""
+    """Newest first; each with who, when, why, the changed fields, the attachments
+    added and removed, and the full snapshot."""
     if not current_user.is_authenticated:
         raise Unauthorized(www_authenticate=WWWAuthenticate("bearer", {"realm": "kennisbank"}))
     item = db.session.get(Item, item_id)
@@ -53,7 +53,7 @@ def _revision(entry: revisions.HistoryEntry) -> dict[str, Any]:
         "id": revision.id,
         "created_at": _iso(revision.created_at),
         "action": revision.action,
-        "action_label": action_label(revision.action),
+        "action_label": entry.label,
         "comment": revision.comment,
         "user": {"id": revision.user.id, "name": revision.user.name} if revision.user else None,
         "current": entry.is_current,
@@ -62,5 +62,6 @@ def _revision(entry: revisions.HistoryEntry) -> dict[str, Any]:
             {"field": c.key, "label": c.label, "lang": c.lang, "old": c.old, "new": c.new}
             for c in entry.changes
         ],
+        "files": {"added": entry.files_added, "removed": entry.files_removed},
         "snapshot": revision.snapshot,
     }

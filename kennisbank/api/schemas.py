@@ -43,8 +43,11 @@ from ..content.vocab import THEMES, countries
 from ..models import STATUSES
 
 CACHE_KEY = "kennisbank.api.schemas"
-#: ``POST /items/<id>/transitions`` names the status to reach; each is one workflow step's end.
-TRANSITION_STEPS = {step.target: step.action for step in workflow.TRANSITIONS.values()}
+#: ``POST /items/<id>/transitions`` names the status to reach; each is one workflow step's end
+#: (the first step that reaches it: "return" for draft; the view lets an author withdraw instead).
+TRANSITION_STEPS: dict[str, str] = {}
+for _step in workflow.TRANSITIONS.values():
+    TRANSITION_STEPS.setdefault(_step.target, _step.action)
 #: Lengths the validator applies to these keys (written inline there).
 TOP_LEVEL_LENGTHS = {"external_id": 200, "city": 120, "organisation": 200}
 #: Every character ``str.strip`` removes (all below U+3001): the validator

@@ -156,6 +156,7 @@ def _revisions() -> dict[str, Any]:
         "comment": STRING,
         "user": {"oneOf": [obj({"id": INTEGER, "name": STRING}), {"type": "null"}]},
         "current": BOOLEAN, "restorable": BOOLEAN, "changes": array(change),
+        "files": obj({"added": array(STRING), "removed": array(STRING)}),
         "snapshot": {"type": "object"},
     })
     return obj({"item_id": INTEGER, "revisions": array(revision)})

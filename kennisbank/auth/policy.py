@@ -6,10 +6,15 @@ The ``permission_allowed`` hook is asked first; the first plugin returning
 * anonymous visitors and readers: read published items (anonymous visitors
   only while ``PUBLIC`` is on);
 * contributor: also create items (as drafts), edit, submit and delete their
-  own drafts, see their own unpublished items and their history;
+  own drafts, see their own items and their history whatever the status, and
+  withdraw their own submission back to draft;
 * editor: also everything on items of their sectors, whatever the status:
   edit, submit, publish, archive, return, delete, history;
 * admin: everything, including user management.
+
+``withdraw`` is the author's own step, for admins and editors too: an editor
+who wants an item changed returns it with a comment (``return``), so an
+author always learns why.
 
 Every logged-in person may manage their own API tokens, see contact details
 and send messages (``contact``). Editors and admins maintain organisations;
@@ -53,7 +58,7 @@ from ..plugins import hook
 from .labels import PUBLIC, item_labels, user_labels
 
 ACTIONS = (
-    "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
+    "view", "create", "edit", "submit", "publish", "archive", "return", "withdraw", "delete",
     "view_history", "manage_users", "import", "export", "manage_tokens",
     "edit_organisation", "contact", "manage_synonyms", "invite", "review_access",
 )
@@ -61,7 +66,11 @@ ITEM_ACTIONS = frozenset(ACTIONS) - {"create", "manage_users", "import", "export
                                      "edit_organisation", "contact", "manage_synonyms",
                                      "invite", "review_access"}
 #: Actions an owner may take on their own item while it is a draft.
-OWNER_ACTIONS = frozenset({"edit", "view_history", "submit", "delete"})
+OWNER_ACTIONS = frozenset({"edit", "submit", "delete"})
+#: Actions an owner may take on their own item whatever its status (whether a
+#: step fits the status is the workflow's business): an author never loses
+#: sight of what happened to their item.
+OWNER_ANY_STATUS = frozenset({"view_history", "withdraw"})
 
 
 def _user(user: Any) -> User | None:
@@ -113,6 +122,8 @@ def _owns(user: User, item: Item) -> bool:
 
 
 def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
+    if action == "withdraw":
+        return user is not None and item is not None and user.role != "reader" and _owns(user, item)
     if user is not None and user.role == "admin":
         return True
     if action in ITEM_ACTIONS and item is None:
@@ -134,6 +145,8 @@ def _role_allows(user: User | None, action: str, item: Item | None) -> bool:
         return user.role == "editor"
     if _edits_sector(user, item.sector):
         return True
+    if action in OWNER_ANY_STATUS:
+        return _owns(user, item)
     if action in OWNER_ACTIONS:
         return _owns(user, item) and item.status == "draft"
     return False

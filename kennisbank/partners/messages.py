@@ -149,6 +149,27 @@ def readable_by(message: Message, user: Any) -> bool:
     return user_id is not None and user_id in (message.sender_id, message.recipient_id)
 
 
+def conversation(message: Message) -> list[Message]:
+    """The thread ``message`` belongs to, oldest first: every message between
+    its two people about the same practice or organisation (or about nothing
+    in particular, when it names neither). Only its two people see it."""
+    if message.sender_id is None:
+        return [message]
+    pair = {message.sender_id, message.recipient_id}
+    return list(db.session.scalars(
+        select(Message).where(
+            Message.sender_id.in_(pair), Message.recipient_id.in_(pair),
+            Message.sender_id != Message.recipient_id,
+            _same(Message.item_id, message.item_id),
+            _same(Message.organisation_id, message.organisation_id),
+        ).order_by(Message.created_at, Message.id)
+    ))
+
+
+def _same(column: Any, value: int | None) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
 def mark_read(message: Message, user: User) -> None:
     """The recipient opened it; the caller commits."""
     if message.recipient_id == user.id and message.read_at is None:

@@ -18,10 +18,10 @@ from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..content.types import label_in
 from ..extensions import db
+from ..i18n import language_name
 from ..models import Item, ItemTranslation
 from .editing import person
 from .filters import page_lang
-from .itemform import language_name
 
 bp = Blueprint("browse", __name__, url_prefix="/<any(nl, en):lang>")
 PER_PAGE = 20

@@ -43,6 +43,7 @@ from ..content.service import validate as validate_item
 from ..content.types import ContentType, label_in
 from ..extensions import db
 from ..models import Item, User
+from ..revisions import record_files
 from . import attachments as attachment_views
 from .filters import page_lang
 from .formvalues import (
@@ -54,6 +55,7 @@ from .formvalues import (
     values_from_data,
 )
 from .itemform import build_form
+from .locked import locked
 
 bp = Blueprint("editing", __name__, url_prefix="/<any(nl, en):lang>")
 bp.add_url_rule(
@@ -137,7 +139,7 @@ def edit_item(item_id: int) -> Any:
     if not can(user, "view", item):
         abort(404)
     if not can(user, "edit", item):
-        abort(403)
+        return locked(item)
     base = {"type": item.type, "status": item.status, "external_id": item.external_id}
     if request.method == "POST":
         return _submit(ctype, item, base, user)
@@ -230,6 +232,8 @@ def _save(
             remove_attachment(attachment)
         if uploads or removing:
             queue_index(saved.id, "index")
+            record_files(saved, user=user, added=[u.name for u in uploads],
+                         removed=[a.original_name for a in removing])
         commit()
     except Exception:
         db.session.rollback()

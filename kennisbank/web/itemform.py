@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -24,6 +23,7 @@ from ..content.registry import current_registry
 from ..content.types import ContentType, Field, label_in
 from ..content.validation import DEFAULT_MAX_LENGTH
 from ..content.vocab import THEMES, countries
+from ..i18n import language_name
 from .formvalues import (
     ATTACHMENTS,
     COMMON_NAMES,
@@ -37,11 +37,6 @@ from .formvalues import (
 #: A choice with this many options or fewer is shown as radio buttons, else a select.
 RADIO_LIMIT = 4
 ACCEPT = [ext for kind in KINDS.values() for ext in kind.extensions] + list(KINDS)
-
-
-def language_name(code: str, ui_lang: str) -> str:
-    """A language's name in the reader's language, from CLDR ("Engels", "Dutch")."""
-    return Locale.parse(ui_lang).languages.get(code, code)
 
 
 @dataclass

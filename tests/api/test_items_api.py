@@ -376,7 +376,8 @@ def test_return_needs_a_comment_and_keeps_it(app, client, people, world):
     url = f"/api/v1/items/{world['R']}/transitions?lang=en"
     missing = _call(client, "POST", url, people["editor"], json={"to": "draft"})
     assert missing.status_code == 422
-    assert missing.get_json()["errors"] == {"comment": "Tell the author what to change."}
+    assert missing.get_json()["errors"] == {"comment": (
+        "Enter a comment that tells the author what to change before you return the item.")}
     done = _call(client, "POST", url, people["editor"],
                  json={"to": "draft", "comment": "Add the results, please."})
     assert done.status_code == 200 and done.get_json()["status"] == "draft"

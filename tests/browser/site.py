@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask
 
-from kennisbank import create_app
+from kennisbank import create_app, workflow
 from kennisbank.access.models import AccessRequest, OutsideMessage, OutsideReply
 from kennisbank.attachments.storage import add_attachment, check_upload
 from kennisbank.auth.passwords import hash_password
@@ -113,6 +113,14 @@ PAGES: tuple[Page, ...] = (
     Page("contact-sent", "/{lang}/contact/sent"),
     Page("message-from-outside", "/{lang}/inbox/{outside_message}", user="contributor"),
     Page("privacy", "/{lang}/privacy"),
+    Page("review-queue", "/{lang}/review", user="editor"),
+    Page("item-in-review-as-owner", "/{lang}/items/{in_review}", user="contributor"),
+    Page("item-in-review-as-editor", "/{lang}/items/{in_review}", user="editor"),
+    Page("edit-in-review-locked", "/{lang}/items/{in_review}/edit", status=403,
+         user="contributor"),
+    Page("history-as-owner", "/{lang}/items/{in_review}/history", user="contributor"),
+    Page("workflow-return", "/{lang}/items/{in_review}/return", user="editor"),
+    Page("conversation", "/{lang}/inbox/{conversation}", user="contributor"),
     Page("account-delete", "/{lang}/account/delete", user="contributor"),
     Page("admin-privacy", "/{lang}/admin/privacy", user="admin"),
 )
@@ -176,6 +184,18 @@ ENGLISH_ONLY = item_data(
 )
 
 
+#: The contributor's item that waits in the editor's review queue (municipality).
+IN_REVIEW = item_data(
+    external_id="check-in-review",
+    status="draft",
+    translations={"en": {
+        "title": "Neighbourhood budgets",
+        "summary": "Residents decide how to spend part of the district budget.",
+        "body": "Submitted for review by its author.",
+    }},
+)
+
+
 @dataclass
 class Site:
     """The app and the ids of the items the tests know by name."""
@@ -198,9 +218,11 @@ def build_site(instance: Path) -> Site:
             "dutch_only": _save(DUTCH_ONLY),
             "english_only": _save(ENGLISH_ONLY),
             "draft": _save(DRAFT, owner=users["contributor"]),
+            "in_review": _submitted(IN_REVIEW, users["contributor"]),
             "contributor_id": users["contributor"].id,
             "access_request": _access_request(),
             "outside_message": _outside_message(users["contributor"]),
+            "conversation": _conversation(users["contributor"], users["editor"]),
         }
         refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
         _outbox()
@@ -253,6 +275,29 @@ def _outside_message(recipient: User) -> int:
     db.session.add(outside)
     db.session.commit()
     return message.id
+
+
+def _submitted(data: dict[str, Any], author: User) -> int:
+    """An author's draft, submitted for review through the workflow with a note."""
+    item = save_item(data, user=author, action="create")
+    workflow.apply(item, "submit", user=author, comment="Ready for review.")
+    commit()
+    return item.id
+
+
+def _conversation(one: User, other: User) -> int:
+    """Three messages between two people about the bilingual check item; the first's id."""
+    item = db.session.execute(
+        db.select(Item).where(Item.external_id == "check-bilingual")).scalar_one()
+    first = Message(sender=other, recipient=one, subject="Bicycle streets",
+                    body="Can we visit in May?", item=item)
+    answer = Message(sender=one, recipient=other, subject="Re: Bicycle streets",
+                     body="Yes, welcome.\nBring bikes.", item=item)
+    last = Message(sender=other, recipient=one, subject="Re: Bicycle streets",
+                   body="See you then.", item=item)
+    db.session.add_all([first, answer, last])
+    db.session.commit()
+    return first.id
 
 
 def _first_published(type_name: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kennisbank.auth.passwords import hash_password
 from kennisbank.extensions import db
 from kennisbank.mail.models import MailMessage
@@ -65,8 +67,61 @@ def test_a_message_reaches_the_recipients_inbox_and_no_one_elses(app, make_user)
                            data={"subject": "Re: Circulation plan", "body": "Yes, welcome."})
     assert reply.status_code == 303
     assert "Re: Circulation plan" in sender.get("/en/inbox").get_data(as_text=True)
-    assert sender.post(f"/en/inbox/{message_id}", data={"subject": "x", "body": "y"}
-                       ).status_code == 403
+    assert other.post(f"/en/inbox/{message_id}", data={"subject": "x", "body": "y"}
+                      ).status_code == 404
+
+
+def test_confirmation_and_sent_list_name_the_same_recipient(app, make_user):
+    """The contact person's record may carry another name than the account it reaches."""
+    ids = _setup(app, make_user)
+    sender = app.test_client()
+    login(sender, _user(app, ids["sender"]))
+    form = sender.get(f"/en/contact/{ids['contact']}").get_data(as_text=True)
+    assert "through the Kennisbank account of Test Reader" in form
+    answer = sender.post(f"/en/contact/{ids['contact']}",
+                         data={"subject": "Circulation plan", "body": "Can we visit?"},
+                         follow_redirects=True)
+    html = answer.get_data(as_text=True)
+    assert "Your message is sent to Test Reader." in html
+    assert "Pieter Claes." not in html
+    inbox = sender.get("/en/inbox").get_data(as_text=True)
+    assert "<td>Test Reader</td>" in inbox
+
+
+def test_a_conversation_shows_the_thread_with_times_and_goes_on_both_ways(app, make_user):
+    ids = _setup(app, make_user)
+    sender, recipient = app.test_client(), app.test_client()
+    login(sender, _user(app, ids["sender"]))
+    login(recipient, _user(app, ids["recipient"]))
+    _send(sender, ids["contact"], body="Can we visit in May?")
+    _send(sender, ids["contact"], subject="Another thing", body="Unrelated, about nothing.")
+    with app.app_context():
+        first = db.session.scalars(db.select(Message).order_by(Message.id)).first().id
+        # The second message is about the same organisation: the same conversation.
+        db.session.execute(db.update(Message).where(Message.id != first)
+                           .values(organisation_id=None))
+        db.session.commit()
+    answer = recipient.post(f"/en/inbox/{first}",
+                            data={"subject": "Re: Circulation plan", "body": "Yes, welcome."})
+    assert answer.status_code == 303 and "#message-" in answer.location
+    assert "(1 unread)" in sender.get("/en/inbox").get_data(as_text=True)
+    page = sender.get(answer.location.split("#")[0]).get_data(as_text=True)
+    assert "Your conversation with Test Reader" in page
+    assert page.index("Can we visit in May?") < page.index("Yes, welcome.")
+    assert "Unrelated, about nothing." not in page  # about nothing: another conversation
+    assert re.search(r"\d{1,2}:\d{2} UTC", page)  # dates with a time
+    assert "(1 unread)" not in sender.get("/en/inbox").get_data(as_text=True)
+    more = sender.post(answer.location.split("#")[0],
+                       data={"subject": "Re: Circulation plan", "body": "See you then."})
+    assert more.status_code == 303
+    dutch = recipient.get(more.location.split("#")[0].replace("/en/", "/nl/"))
+    text = dutch.get_data(as_text=True)
+    assert "Uw gesprek met Test Contributor" in text and "See you then." in text
+    assert re.search(r"\d{1,2}:\d{2} UTC", text)
+    with app.app_context():
+        replies = db.session.scalars(db.select(Message).order_by(Message.id)).all()[-2:]
+        assert [m.organisation_id for m in replies] == [ids["org"], ids["org"]]
+        assert replies[1].reply_to_id == replies[0].id
 
 
 def test_people_write_only_to_people_with_an_account(app, client, make_user):

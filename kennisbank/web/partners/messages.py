@@ -67,7 +67,9 @@ def contact(contact_id: int) -> Any:
     if form.validate_on_submit():
         sent = _send(form, found.user, item=found.item, organisation=found.organisation)
         if sent is not None:
-            flash(_("Your message is sent to %(name)s.", name=found.name), "success")
+            # The account the message reached: the name the Sent list and the
+            # message itself show, so the three never disagree.
+            flash(_("Your message is sent to %(name)s.", name=sent.recipient.name), "success")
             if found.item is not None:
                 return redirect(url_for("web.item", item_id=found.item.id), 303)
             return redirect(url_for("partners.organisation",
@@ -89,23 +91,34 @@ def message(message_id: int) -> Any:
     found = find(Message, message_id)
     if not service.readable_by(found, user):
         abort(404)
-    if found.recipient_id == user.id and found.read_at is None:
-        service.mark_read(found, user)
-        db.session.commit()
     if getattr(found, "outside", None) is not None:
+        if found.recipient_id == user.id and found.read_at is None:
+            service.mark_read(found, user)
+            db.session.commit()
         return access_views.message_from_outside(found, user, service.about(found, page_lang()))
-    can_reply = (found.recipient_id == user.id and found.sender is not None
-                 and found.sender.active)
+    thread = service.conversation(found)
+    if any(m.recipient_id == user.id and m.read_at is None for m in thread):
+        for shown in thread:
+            service.mark_read(shown, user)
+        db.session.commit()
+    latest = thread[-1]
+    other = found.sender if found.recipient_id == user.id else found.recipient
+    # One answers the thread's latest message, whoever wrote it: the conversation
+    # goes on from the message page, on either side.
+    can_reply = other is not None and other.active and other.id != user.id
     if request.method == "POST" and not can_reply:
         abort(403)
     form = MessageForm()
     if can_reply and form.validate_on_submit():
-        if _send(form, found.sender, item=found.item, organisation=found.organisation,
-                 reply_to=found) is not None:
-            flash(_("Your reply is sent."), "success")
-            return redirect(url_for("partners.inbox"), 303)
+        sent = _send(form, other, item=found.item, organisation=found.organisation,
+                     reply_to=latest)
+        if sent is not None:
+            flash(_("Your reply is sent to %(name)s.", name=sent.recipient.name), "success")
+            return redirect(url_for("partners.message", message_id=sent.id,
+                                    _anchor=f"message-{sent.id}"), 303)
     elif form.subject.data is None:
-        subject = found.subject if found.subject.startswith("Re: ") else f"Re: {found.subject}"
+        subject = latest.subject if latest.subject.startswith("Re: ") else f"Re: {latest.subject}"
         form.subject.data = subject[:service.MAX_SUBJECT_LENGTH]
-    return render_template("partners/message.html", message=found, form=form,
-                           can_reply=can_reply, about=service.about(found, page_lang()))
+    return render_template("partners/message.html", message=found, thread=thread, other=other,
+                           form=form, can_reply=can_reply,
+                           about=service.about(found, page_lang()))

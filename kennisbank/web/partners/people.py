@@ -21,6 +21,7 @@ from ...models import Item, Organisation, User
 from ...partners.models import ContactPerson
 from ...partners.organisations import OrganisationError, add_contact, contacts_of, members_of
 from ..editing import person
+from ..locked import locked
 from . import bp
 from .forms import ContactPersonForm, MemberForm
 from .helpers import contact_rows
@@ -64,7 +65,7 @@ def item_people(item_id: int) -> Any:
     if current_registry().type(item.type) is None or not can(user, "view", item):
         abort(404)
     if not can(user, "edit", item):
-        abort(403)
+        return locked(item)
     form = ContactPersonForm()
     if form.validate_on_submit() and _add_contact(form, item=item):
         return redirect(url_for("partners.item_people", item_id=item.id), 303)

@@ -25,6 +25,7 @@ from ...partners.models import TRANSFER_KINDS, TransferLink
 from ...partners.transfers import KIND_NAMES, TransferError, add_transfer, remove_transfer
 from ..editing import person
 from ..filters import page_lang
+from ..locked import locked
 from . import bp
 from .forms import TransferForm
 from .organisations import MAX_ID, find
@@ -50,7 +51,7 @@ def _editable(item_id: int) -> tuple[Item, Any]:
     if current_registry().type(item.type) is None or not can(user, "view", item):
         abort(404)
     if not can(user, "edit", item):
-        abort(403)
+        abort(locked(item))
     return item, user
 
 
