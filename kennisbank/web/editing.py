@@ -167,7 +167,7 @@ def _render(
                       new=item is None)
     if item is None:
         action = url_for("editing.new_item", type=ctype.name)
-        heading = _("New item: %(type)s", type=label_in(ctype.label, page_lang(), ctype.name))
+        heading = _("New practice: %(type)s", type=label_in(ctype.label, page_lang(), ctype.name))
     else:
         action = url_for("editing.edit_item", item_id=item.id)
         heading = ""
@@ -212,7 +212,7 @@ def _submit(ctype: ContentType, item: Item | None, base: dict[str, Any], user: U
         return page, 422
     saved = _save(data, clean, item, user, uploads, removing)
     if item is None:
-        flash(_("Your item has been saved as a draft."), "success")
+        flash(_("Your practice has been saved as a draft."), "success")
     else:
         flash(_("Your changes have been saved."), "success")
     return redirect(url_for("web.item", item_id=saved.id), 303)
