@@ -69,7 +69,7 @@ def _contact_line() -> str:
     """Whom to write to: the configured address, else the administrators."""
     email = current_app.config.get("CONTACT_EMAIL")
     if email:
-        link = "[{0}](mailto:{0})".format(email)
+        link = f"[{email}](mailto:{email})"
         return _("Write to %(email)s. We answer within five working days.", email=link)
     return _("Ask an administrator of %(name)s, or the contact person named on a "
              "practice's page.", name=site_name())

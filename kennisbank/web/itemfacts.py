@@ -17,7 +17,6 @@ from ..extensions import db
 from ..models import Item, Organisation
 from ..search.lexicon.service import current_lexicon
 from ..search.lexicon.terms import other, term_key
-from .partners.helpers import city_link
 
 #: A translation must be at least this sure to replace a tag (FreeDict's first sense of
 #: a plain word scores 1.0; its far-fetched senses score well below a half).

@@ -14,8 +14,7 @@ from ..models import City, Item
 from ..plugins import hook
 from ..search.backend import SearchUnavailable
 from ..search.service import related
-from . import bp
-from . import itemfacts
+from . import bp, itemfacts
 from .filters import page_lang
 from .partners.helpers import city_link
 
