@@ -33,6 +33,7 @@ from .privacy import init_app as init_privacy
 from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
+from .sitepages import init_app as init_sitepages
 from .synonyms import views as synonym_pages
 from .web import account as account_pages
 from .web import admin as admin_pages
@@ -79,6 +80,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     account_pages.init_app(app)
     sso_pages.init_app(app)
     init_privacy(app)
+    init_sitepages(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
     partner_pages.init_app(app)

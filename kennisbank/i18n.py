@@ -44,6 +44,9 @@ def current_language() -> str:
         arg = request.args.get("lang")
     except RuntimeError:
         return current_app.config["DEFAULT_LANGUAGE"]
+    prefixed = path_language(request.path)
+    if prefixed is not None:
+        return prefixed
     if arg in LANGUAGES:
         return arg
     if getattr(current_user, "is_authenticated", False):
@@ -53,10 +56,35 @@ def current_language() -> str:
     return browser_language()
 
 
+def path_language(path: str) -> str | None:
+    """The language prefix of ``path`` (``/en/...``), or ``None``.
+
+    A page's address names its language even when no view was found for it (a
+    404 from routing) or the request was refused before its view ran, so its
+    error page speaks the address's language, whatever the browser or the
+    logged-in user prefers.
+    """
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
+#: The language for a browser that names only languages the site does not have.
+FOREIGN_FALLBACK = "en"
+
+
 def browser_language() -> str:
-    """The best language from ``Accept-Language``, or the configured default."""
+    """The best language from ``Accept-Language``.
+
+    A browser that states no preference gets the configured default; one that
+    asks only for languages the site lacks (Romanian, say) gets English, the
+    language a foreign official is likelier to read than Dutch.
+    """
     best = request.accept_languages.best_match(LANGUAGES)
-    return best or current_app.config["DEFAULT_LANGUAGE"]
+    if best:
+        return best
+    if any(value != "*" for value, _quality in request.accept_languages):
+        return FOREIGN_FALLBACK
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def language_name(code: str, ui_lang: str) -> str:
@@ -74,13 +102,24 @@ def language_twin_url(lang: str, absolute: bool = False) -> str | None:
     ``absolute`` for ``<link hreflang>``, where search engines expect full URLs.
     """
     if request.endpoint is None or "lang" not in g:
-        return None
+        return _swapped_prefix(lang, absolute)
     args: dict[str, Any] = dict(request.view_args or {})
     args["lang"] = lang
     for key in request.args:
         values = request.args.getlist(key)
         args[key] = values if len(values) > 1 else values[0]
     return url_for(request.endpoint, _external=absolute, **args)
+
+
+def _swapped_prefix(lang: str, absolute: bool) -> str | None:
+    """For a page no view answered (an error page): the same address under ``lang``'s prefix."""
+    if path_language(request.path) is None:
+        return None
+    rest = request.path.lstrip("/").split("/", 1)
+    path = f"/{lang}/" + (rest[1] if len(rest) > 1 else "")
+    query = request.query_string.decode("latin-1")
+    url = (request.host_url.rstrip("/") if absolute else "") + request.script_root + path
+    return f"{url}?{query}" if query else url
 
 
 def init_app(app: Flask) -> None:

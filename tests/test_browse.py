@@ -70,7 +70,7 @@ def test_browse_index_counts_visible_published_items(client, make_item, make_use
     make_item(external_id="b", status="draft", owner=make_user("contributor"))
     page = Page(client.get("/en/browse").get_data(as_text=True))
     municipality = next(li for li in page.all("li") if "Municipality" in li.text)
-    assert "1 item" in municipality.text and "2 items" not in municipality.text
+    assert "1 practice" in municipality.text and "2 practices" not in municipality.text
     link = next(a for a in page.all("a") if a.text == "Municipality")
     assert link.get("href") == "/en/sectors/municipality"
 

@@ -79,7 +79,7 @@ def test_contributor_creates_an_item_in_both_languages(app, client, make_user) -
         assert [r.action for r in item.revisions] == ["create"]
     page = client.get(response.location).get_data(as_text=True)
     assert "Pupils swap lessons" in page
-    assert gettext_in(app, "en", "Your item has been saved as a draft.") in page
+    assert gettext_in(app, "en", "Your practice has been saved as a draft.") in page
 
 
 def gettext_in(app, lang: str, message: str, **variables: Any) -> str:
@@ -332,10 +332,10 @@ def test_edit_form_shows_missing_translations(app, client, make_user, make_item)
         "nl": {"title": "Alleen Nederlands", "summary": "", "body": ""}})
     login(client, owner)
     html = client.get(f"/en/items/{item.id}/edit").get_data(as_text=True)
-    assert gettext_in(app, "en", "This item has no translation in %(language)s yet.",
+    assert gettext_in(app, "en", "This practice has no translation in %(language)s yet.",
                       language="English") in html
     html = client.get(f"/nl/items/{item.id}/edit").get_data(as_text=True)
-    assert gettext_in(app, "nl", "This item has no translation in %(language)s yet.",
+    assert gettext_in(app, "nl", "This practice has no translation in %(language)s yet.",
                       language="Engels") in html
 
 

@@ -25,14 +25,16 @@ def test_home_counts_published_practices_per_sector(client, make_item):
     assert sector_count(en, "Culture") == 1 and sector_count(en, "Business") == 0
 
 
-def test_home_lists_partner_cities_only(app, client):
+def test_home_lists_partner_and_network_cities_only(app, client):
     with app.app_context():
         db.session.add_all([City(name="Sibiu", country="RO", relation="partner"),
-                            City(name="Lund", country="SE", relation="network")])
+                            City(name="Lund", country="SE", relation="network"),
+                            City(name="Gent", country="BE", relation="other")])
         db.session.commit()
     html = client.get("/en/").get_data(as_text=True)
     assert "Sibiu" in html and "Romania" in html
-    assert "Lund" not in html
+    assert html.index(">Sibiu</a>") < html.index(">Lund</a>")
+    assert "Gent" not in html
 
 
 def cycling(title_en: str) -> dict:

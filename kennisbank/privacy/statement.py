@@ -14,11 +14,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..auth import audit
-from ..extensions import db
 from ..markup import render_markdown
-from ..models import User, utcnow
-from .models import SiteText
+from ..models import User
+from ..sitepages import texts as site_texts
 
 KEY = "privacy"
 MAX_LENGTH = 50_000
@@ -93,8 +91,7 @@ def default_text(lang: str) -> str:
 
 def custom_text(lang: str) -> str | None:
     """The administrator's text for ``lang``, or ``None``."""
-    row = db.session.get(SiteText, (KEY, lang))
-    return row.text if row is not None else None
+    return site_texts.custom_text(KEY, lang)
 
 
 def statement_markdown(lang: str) -> str:
@@ -110,16 +107,4 @@ def set_text(lang: str, text: str, *, by: User) -> bool:
 
     Returns whether anything changed.
     """
-    text = text.replace("\r\n", "\n").strip()
-    row = db.session.get(SiteText, (KEY, lang))
-    if text == (row.text if row is not None else ""):
-        return False
-    if not text:
-        db.session.delete(row)
-    elif row is None:
-        db.session.add(SiteText(key=KEY, lang=lang, text=text, updated_by_id=by.id))
-    else:
-        row.text, row.updated_at, row.updated_by_id = text, utcnow(), by.id
-    audit.record("privacy_statement_changed", user=by, subject=f"privacy:{lang}",
-                 default=not text)
-    return True
+    return site_texts.set_text(KEY, lang, text, by=by)

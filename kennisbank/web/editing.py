@@ -71,6 +71,10 @@ FORM_ALLOWANCE = 4 * 1024 * 1024
 FORM_ENDPOINTS = ("editing.new_item", "editing.edit_item")
 
 
+#: The name of the form's language switch button (see :func:`_switched`).
+SWITCH_LANGUAGE = "switch_language"
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(attachment_views.template_helpers)
@@ -165,7 +169,7 @@ def _render(
                       new=item is None)
     if item is None:
         action = url_for("editing.new_item", type=ctype.name)
-        heading = _("New item: %(type)s", type=label_in(ctype.label, page_lang(), ctype.name))
+        heading = _("New practice: %(type)s", type=label_in(ctype.label, page_lang(), ctype.name))
     else:
         action = url_for("editing.edit_item", item_id=item.id)
         heading = ""
@@ -185,6 +189,8 @@ def _submit(ctype: ContentType, item: Item | None, base: dict[str, Any], user: U
     """Validate the form and its files together; save all of it, or show every problem."""
     existing = item.languages if item is not None else []
     values = read_form(request.form, ctype)
+    if SWITCH_LANGUAGE in request.form:
+        return _switched(ctype, values, item)
     data = data_from_values(values, ctype, base=base, existing=existing)
     errors: dict[str, str] = {}
     clean = None
@@ -208,10 +214,25 @@ def _submit(ctype: ContentType, item: Item | None, base: dict[str, Any], user: U
         return page, 422
     saved = _save(data, clean, item, user, uploads, removing)
     if item is None:
-        flash(_("Your item has been saved as a draft."), "success")
+        flash(_("Your practice has been saved as a draft."), "success")
     else:
         flash(_("Your changes have been saved."), "success")
     return redirect(url_for("web.item", item_id=saved.id), 303)
+
+
+def _switched(ctype: ContentType, values: FormValues, item: Item | None) -> str:
+    """The form again, in the language of this address, with everything typed so far.
+
+    The header's language switch on the form is a submit button posting the form
+    to its twin address, so a change of language never loses text; nothing is
+    saved until the reader presses Save. Chosen files cannot be carried along.
+    """
+    chosen = {str(value) for value in request.form.getlist(REMOVE_ATTACHMENT)}
+    current = attachments_of(item.id) if item is not None else []
+    removals = frozenset(a.id for a in current if str(a.id) in chosen)
+    flash(_("Not saved yet: the form is now in this language with what you typed. "
+            "Files you chose must be chosen again."), "info")
+    return _render(ctype, values, item, {}, removals)
 
 
 def _save(

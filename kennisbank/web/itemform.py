@@ -281,7 +281,7 @@ def language_column(
                                language=language)
     remove = None
     if exists and removable:
-        remove = Input(remove_name(lang), _("Delete the %(language)s text of this item",
+        remove = Input(remove_name(lang), _("Delete the %(language)s text of this practice",
                                             language=language),
                        "checkbox", values.get(remove_name(lang), ""))
     return Column(lang, language, inputs, exists, remove)

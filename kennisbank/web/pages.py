@@ -14,8 +14,9 @@ from ..models import City, Item
 from ..plugins import hook
 from ..search.backend import SearchUnavailable
 from ..search.service import related
-from . import bp
+from . import bp, itemfacts
 from .filters import page_lang
+from .partners.helpers import city_link
 
 RECENT_COUNT = 12
 
@@ -51,13 +52,16 @@ def _sector_counts() -> list[tuple[str, str, int]]:
             for code in registry.sectors]
 
 
+#: Relations to the home city that the home page lists, in this order.
+PARTNER_RELATIONS = ("partner", "network")
+
+
 def _partner_cities() -> list[City]:
-    """Deventer's partner cities, for the home page's 'who we work with'."""
-    return list(
-        db.session.execute(
-            db.select(City).where(City.relation == "partner").order_by(City.name)
-        ).scalars()
-    )
+    """Every partner and network city, partners first, for the home page's 'who we work with'."""
+    cities = db.session.execute(
+        db.select(City).where(City.relation.in_(PARTNER_RELATIONS))
+    ).scalars()
+    return sorted(cities, key=lambda c: (PARTNER_RELATIONS.index(c.relation), c.name))
 
 
 def _probe_published() -> Item:
@@ -92,6 +96,11 @@ def item(item_id: int) -> str:
         # The hook's contract: plugins return HTML they escaped themselves.
         custom_fields=Markup(custom) if custom is not None else None,  # nosec B704
         rows=rows,
+        place_url=city_link(found.city, found.country),
+        organisation_url=itemfacts.organisation_link(found.organisation),
+        period=itemfacts.period(found),
+        tags=itemfacts.tags(found, lang),
+        theme_url=itemfacts.theme_url,
     )
 
 

@@ -123,6 +123,12 @@ PAGES: tuple[Page, ...] = (
     Page("conversation", "/{lang}/inbox/{conversation}", user="contributor"),
     Page("account-delete", "/{lang}/account/delete", user="contributor"),
     Page("admin-privacy", "/{lang}/admin/privacy", user="admin"),
+    Page("contact", "/{lang}/contact"),
+    Page("accessibility", "/{lang}/accessibility"),
+    Page("colophon", "/{lang}/colophon"),
+    Page("admin-texts", "/{lang}/admin/texts", user="admin"),
+    Page("admin-text-edit", "/{lang}/admin/texts/accessibility", user="admin"),
+    Page("forbidden", "/{lang}/admin/users", status=403, user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
