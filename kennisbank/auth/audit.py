@@ -30,7 +30,8 @@ EVENTS = (
     "password_reset_requested", "invitation_sent", "invitation_revoked",
     "invitation_accepted",
     "sso_linked", "account_deleted", "privacy_statement_changed", "site_text_changed",
-    "item_submitted", "item_published", "item_returned", "item_withdrawn", "item_archived", "item_reverted",
+    "item_submitted", "item_published", "item_returned", "item_withdrawn", "item_archived",
+    "item_reverted",
     "access_approved", "access_declined",
 )
 
