@@ -254,7 +254,7 @@ def test_home_browse_city_organisation_and_overview_pages(world, who: str) -> No
     municipality = re.search(r">Municipality</a>\s*<span class=\"meta\">\((\d+) practic", home)
     assert municipality is not None and int(municipality.group(1)) == int(sees)
     browse = text(client, "/en/browse")
-    counted = re.search(r">Municipality</a> <span class=\"count\">(\d+) item", browse)
+    counted = re.search(r">Municipality</a> <span class=\"count\">(\d+) practic", browse)
     assert counted is not None and int(counted.group(1)) == int(sees)
     cities = text(client, "/en/cities")
     zwolle = re.search(r">Zwolle</a>.*?<td class=\"number\">(\d*)</td>", cities, re.S)

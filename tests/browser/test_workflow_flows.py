@@ -26,7 +26,7 @@ TEXT = {
         "locked": "You cannot change this item now", "review": "Review",
         "publish": "Publish", "return": "Return to author", "problem": "There is a problem",
         "published": "The item has been published.", "returned": "Returned by the editor",
-        "comment": "Comment for the author", "edit": "Edit this item",
+        "comment": "Comment for the author", "edit": "Edit this practice",
     },
     "nl": {
         "submit": "Ter beoordeling aanbieden", "withdraw": "Terugtrekken uit beoordeling",
@@ -35,7 +35,7 @@ TEXT = {
         "review": "Beoordelen", "publish": "Publiceren", "return": "Terug naar de auteur",
         "problem": "Er is een probleem", "published": "Het item is gepubliceerd.",
         "returned": "Teruggestuurd door de redacteur", "comment": "Opmerking voor de auteur",
-        "edit": "Dit item bewerken",
+        "edit": "Deze praktijk bewerken",
     },
 }
 
