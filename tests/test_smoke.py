@@ -7,7 +7,9 @@ from tests.conftest import login
 
 def test_root_redirects_by_accept_language(client):
     assert client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).location == "/en/"
-    assert client.get("/", headers={"Accept-Language": "de"}).location == "/nl/"
+    assert client.get("/", headers={"Accept-Language": "nl-NL,nl;q=0.9"}).location == "/nl/"
+    # A browser that asks for neither language gets English, the partner cities' language.
+    assert client.get("/", headers={"Accept-Language": "de"}).location == "/en/"
 
 
 def test_published_item_page_in_both_languages(client, make_item):
