@@ -234,6 +234,9 @@ def parse_params(args: Any) -> SearchParams:
         values = list(dict.fromkeys(v for v in values if v))
         if len(values) > MAX_FILTER_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
             errors[name] = f"at most {MAX_FILTER_VALUES} values of {MAX_VALUE_LENGTH} characters"
+        elif any("\x00" in v for v in values):
+            # No stored value holds one, and PostgreSQL refuses it in a query.
+            errors[name] = "must not contain NUL characters"
         elif values:
             filters[name] = tuple(values)
     chosen, expanded = _scope_values(args, errors)

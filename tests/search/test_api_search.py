@@ -78,6 +78,7 @@ def test_any_text_gives_an_answer(client, harbour, text):
     ({"page": "٣"}, "page"), ({"per_page": "0"}, "per_page"), ({"per_page": "101"}, "per_page"),
     ({"sort": "random"}, "sort"), ({"lang": "de"}, "lang"),
     ({"sector": [f"s{n}" for n in range(51)]}, "sector"), ({"city": "y" * 201}, "city"),
+    ({"sector": "muni\x00cipality"}, "sector"),
 ])
 def test_bad_parameters_are_a_400_with_a_json_error(client, harbour, params, field):
     response = client.get("/api/v1/search", query_string=params)
