@@ -100,7 +100,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     def root() -> Any:
         return redirect(url_for("web.home", lang=i18n.browser_language()))
 
-    plugins.hook.startup(app=app)
+    plugins.call("startup", app=app)
     return app
 
 

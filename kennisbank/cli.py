@@ -42,7 +42,10 @@ class KennisbankGroup(click.Group):
         if not self._plugin_commands_added:
             self._plugin_commands_added = True
             with self._app.app_context():
-                current_plugins().hook.register_commands(cli=self)
+                try:
+                    current_plugins().call("register_commands", cli=self)
+                except PluginError as exc:
+                    raise click.ClickException(str(exc)) from exc
         return self._app
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -118,7 +121,9 @@ def plugins_command(as_json: bool) -> None:
 def import_command(file: Any, attachments_dir: Path | None) -> None:
     """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
     from .attachments.transfer import stage_attachments
+    from .cli_search import fail_on_index_failures
     from .content.transfer import import_items
+    from .search import outbox
 
     lines = file.readlines()
     staged = stage_attachments(lines, attachments_dir) if attachments_dir else None
@@ -144,6 +149,9 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
     if staged is not None:
         added, replaced, unchanged = staged.save()
         click.echo(f"Attachments: {added} added, {replaced} replaced, {unchanged} unchanged.")
+    imported = set(report.item_ids)
+    fail_on_index_failures([f for f in outbox.failures() if f.item_id in imported],
+                           "The import itself is committed: every item is saved.")
 
 
 @click.command("export")

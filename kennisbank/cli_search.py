@@ -10,6 +10,11 @@ messages (retries, and everything with ``KENNISBANK_MAIL_SEND_AFTER_COMMIT=false
 so one background process serves both outboxes. All three keep the cross-lingual
 lexicon's learned term pairs current too (``search.lexicon.store``), and
 ``check-index`` says what the lexicon holds (FreeDict installed or not).
+
+Items a plugin fails on in ``index_document`` are indexed without that
+plugin's part and recorded (``search.outbox``); ``reindex``, ``check-index``
+and ``import`` list them with the plugin named and exit with status 1, after
+doing the rest of their work.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .mail.cli import drain_quietly as send_due_mail
 from .models import Item
 from .search import outbox
 from .search.backend import SearchUnavailable
+from .search.outbox import IndexFailure
 from .search.lexicon import store as lexicon_store
 from .search.lexicon.service import current_lexicon
 from .search.service import current_search
@@ -43,6 +49,23 @@ def reindex() -> None:
     seconds = max(time.monotonic() - started, 1e-6)
     click.echo(f"Indexed {count} items in {seconds:.1f} s ({count / seconds:.0f} items/s).")
     _learn()
+    fail_on_index_failures(outbox.failures(), "The index was rebuilt and is in use.")
+
+
+def fail_on_index_failures(failures: list[IndexFailure], done: str) -> None:
+    """List the items a plugin failed on, naming it, and exit with status 1;
+    ``done`` says what was done all the same."""
+    if not failures:
+        return
+    click.echo(f"Indexed without a failing plugin's part: {len(failures)} item(s)", err=True)
+    for failure in failures:
+        click.echo(f"  item {failure.item_id}: {failure.error} "
+                   f"(attempts: {failure.attempts})", err=True)
+    click.echo(f"{done} Fix or disable the plugin, then run `kennisbank check-index` to "
+               "index these items again.", err=True)
+    plugins = ", ".join(sorted({f.plugins for f in failures}))
+    raise click.ClickException(f"{len(failures)} item(s) could not be indexed completely: "
+                               f"plugin {plugins} failed")
 
 
 def _learn() -> None:
@@ -91,16 +114,22 @@ def check_index(dry_run: bool) -> None:
     if report.schema_outdated:
         click.echo("The index was built for other content types: run `kennisbank reindex`.")
     lexicon_current = _lexicon_report(repair=not dry_run)
+    failing = outbox.failures()
+    if failing and not dry_run:
+        failing = outbox.retry_failures(backend)
     if not report.drift:
         click.echo("The index matches the database.")
+        fail_on_index_failures(failing, "Every other item is indexed.")
         if not lexicon_current:
             raise click.ClickException("the learned lexicon is out of date")
         return
     if dry_run:
+        fail_on_index_failures(failing, "Nothing was changed (--dry-run).")
         raise click.ClickException("the index differs from the database")
     outbox.repair(backend, report)
     fixed = len(report.missing) + len(report.stale) + len(report.orphans)
     click.echo(f"Repaired {fixed} entries.")
+    fail_on_index_failures(outbox.failures(), "Every other entry is repaired.")
     if backend.schema_outdated():
         # Entries built for other content types that were not out of date
         # otherwise are left as they are: only a reindex rebuilds them all.

@@ -1,7 +1,8 @@
 """Who may do what: the one permission policy for pages, API, search, feeds and CLI.
 
 The ``permission_allowed`` hook is asked first; the first plugin returning
-``True`` or ``False`` decides. Otherwise the role rules below apply:
+``True`` or ``False`` decides; a plugin that raises refuses (it is a veto
+hook: fail closed, the log names the plugin). Otherwise the role rules below apply:
 
 * anonymous visitors and readers: read published items (anonymous visitors
   only while ``PUBLIC`` is on);
@@ -38,7 +39,7 @@ from flask import abort, current_app
 from sqlalchemy import ColumnElement, false, or_, true
 
 from ..models import Item, User
-from ..plugins import hook
+from ..plugins import HookError, current_plugins
 
 ACTIONS = (
     "view", "create", "edit", "submit", "publish", "archive", "return", "delete",
@@ -64,7 +65,11 @@ def can(user: Any, action: str, item: Item | None = None) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     person = _user(user)
-    decided = hook().permission_allowed(user=person, action=action, item=item)
+    try:
+        decided = current_plugins().call_first("permission_allowed", user=person,
+                                               action=action, item=item)
+    except HookError:
+        return False  # a failing plugin refuses (it is logged, named): fail closed
     if decided is not None:
         return bool(decided)
     return _role_allows(person, action, item)

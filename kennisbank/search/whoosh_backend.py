@@ -35,7 +35,9 @@ from ..content.registry import Registry
 from ..models import Item
 from .backend import (
     MAX_RESULT_WINDOW,
+    FailedFn,
     Hit,
+    IndexFailures,
     ProgressFn,
     SearchBackend,
     SearchQuery,
@@ -199,11 +201,12 @@ class WhooshBackend:
             name = self._current_name()
         return whoosh_index.open_dir(str(self.root / str(name)))
 
-    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> IndexFailures:
+        failed: IndexFailures = {}
         with self.writing():
             ix = self._index_for_writing()
             names = set(ix.schema.names())
-            documents = [document_fields(item, self.registry, names) for item in items]
+            documents = [document_fields(item, self.registry, names, failed) for item in items]
             writer = ix.writer(**writer_options(timeout=WHOOSH_LOCK_TIMEOUT))
             try:
                 for item_id in delete_ids:
@@ -218,6 +221,7 @@ class WhooshBackend:
             except BaseException:
                 _release_after_failed_commit(writer)
                 raise
+        return failed
 
     def index(self, items: Iterable[Item]) -> None:
         self.apply(items, ())
@@ -242,11 +246,12 @@ class WhooshBackend:
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
+        failed: FailedFn | None = None,
     ) -> int:
         name, ix = self._create_dir()
         try:
-            count = build_index(ix, str(self.root / name), self.registry, source,
-                                self.rebuild_procs, progress)
+            count, failures = build_index(ix, str(self.root / name), self.registry, source,
+                                          self.rebuild_procs, progress)
             with self.writing():
                 if finish is not None:
                     finish(WhooshBackend(self.root, self.registry, pinned=name))
@@ -254,6 +259,8 @@ class WhooshBackend:
         except BaseException:
             shutil.rmtree(self.root / name, ignore_errors=True)
             raise
+        if failed is not None:
+            failed(failures)
         return count
 
     # Reading

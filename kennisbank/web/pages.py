@@ -11,7 +11,7 @@ from ..content.display import field_rows
 from ..content.registry import current_registry
 from ..extensions import db
 from ..models import City, Item
-from ..plugins import hook
+from ..plugins import current_plugins
 from ..search.backend import SearchUnavailable
 from ..search.service import related
 from . import bp
@@ -78,7 +78,7 @@ def item(item_id: int) -> str:
     lang = page_lang()
     translation = found.best_translation(lang)
     ctype = current_registry().types[found.type]
-    custom = hook().render_item_fields(item=found, lang=lang)
+    custom = current_plugins().contain_first("render_item_fields", item=found, lang=lang)
     rows = [] if custom is not None else field_rows(
         ctype, found.fields or {}, translation.fields or {}, lang
     )
