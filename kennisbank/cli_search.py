@@ -31,9 +31,9 @@ from .mail.cli import drain_quietly as send_due_mail
 from .models import Item
 from .search import outbox
 from .search.backend import SearchUnavailable
-from .search.outbox import IndexFailure
 from .search.lexicon import store as lexicon_store
 from .search.lexicon.service import current_lexicon
+from .search.outbox import IndexFailure
 from .search.service import current_search
 
 
