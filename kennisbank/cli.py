@@ -227,7 +227,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
     from .access.cli import access
     from .cli_db import db_group
-    from .cli_search import check_index, index_worker, reindex
+    from .cli_search import check_index, index_worker, reindex, search_command
     from .cli_users import tokens, users
     from .mail.cli import mail_group
     from .partners.cli import cities
@@ -240,7 +240,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
         app=app,
     )
     for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
-                    reindex, check_index, index_worker):
+                    reindex, check_index, index_worker, search_command):
         group.add_command(command)
     group.add_command(cities)
     group.add_command(synonyms)

@@ -10,6 +10,8 @@ messages (retries, and everything with ``KENNISBANK_MAIL_SEND_AFTER_COMMIT=false
 so one background process serves both outboxes. All three keep the cross-lingual
 lexicon's learned term pairs current too (``search.lexicon.store``), and
 ``check-index`` says what the lexicon holds (FreeDict installed or not).
+``search`` asks the search service what the API's ``/api/v1/search`` asks
+it, as an anonymous reader.
 
 Items a plugin fails on in ``index_document`` are indexed without that
 plugin's part and recorded (``search.outbox``); ``reindex``, ``check-index``
@@ -19,12 +21,17 @@ doing the rest of their work.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 
 import click
+from flask import current_app
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
+from .auth.policy import can
+from .config import LANGUAGES
 from .content.registry import current_registry
 from .extensions import db
 from .mail.cli import drain_quietly as send_due_mail
@@ -34,7 +41,14 @@ from .search.backend import SearchUnavailable
 from .search.lexicon import store as lexicon_store
 from .search.lexicon.service import current_lexicon
 from .search.outbox import IndexFailure
-from .search.service import current_search
+from .search.service import (
+    MAX_PAGE,
+    BadSearchRequest,
+    SearchPage,
+    current_search,
+    parse_params,
+    search,
+)
 
 
 @click.command()
@@ -163,3 +177,48 @@ def index_worker(interval: float, once: bool) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The reader's language (default: KENNISBANK_DEFAULT_LANGUAGE).")
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON (/api/v1/search).")
+def search_command(query: str, lang: str | None, page: int, as_json: bool) -> None:
+    """Search as an anonymous reader sees the collection, as the API does."""
+    lang = lang or current_app.config["DEFAULT_LANGUAGE"]
+    # A request context, so result URLs are built as the API builds them.
+    with current_app.test_request_context(f"/{lang}/search"):
+        if not can(None, "view", Item(status="published", sector="", translations=[])):
+            raise click.ClickException("anonymous readers may not search this instance "
+                                       "(KENNISBANK_PUBLIC is off)")
+        try:
+            params = parse_params(MultiDict({"q": query, "lang": lang, "page": str(page)}))
+            found = search(params, None, lang)
+        except BadSearchRequest as exc:
+            raise click.ClickException(str(exc)) from exc
+        except SearchUnavailable as exc:
+            raise click.ClickException(f"search is unavailable: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        return
+    _print_page(found)
+
+
+def _print_page(found: SearchPage) -> None:
+    if found.corrected_from:
+        click.echo(f"Showing results for {found.query!r} ({found.corrected_from!r} found nothing).")
+    about = "about " if found.estimated else ""
+    first = (found.params.page - 1) * found.params.per_page
+    shown = f", {first + 1}-{first + len(found.results)}" if found.results else ""
+    click.echo(f"{about}{found.total} result(s){shown}:")
+    width = max((len(str(hit["id"])) for hit in found.results), default=1)
+    for hit in found.results:
+        click.echo(f"  {hit['id']:>{width}}  {hit['title']}  [{hit['lang']}]  {hit['url']}")
+        if hit["summary"]:
+            click.echo(f"  {'':>{width}}  {hit['summary']}")
+    if found.loosened:
+        click.echo("Not every word matched: matching all of them found too little.")
+    if found.suggestion:
+        click.echo(f"Did you mean: {found.suggestion}?")
