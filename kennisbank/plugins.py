@@ -103,6 +103,10 @@ class Plugins:
             for item in returned or ():
                 yield plugin, item
 
+    def implemented(self, hook_name: str) -> bool:
+        """Whether any plugin implements ``hook_name`` (to skip work nobody needs)."""
+        return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
+
     def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Every implementation's result (``None`` skipped), in pluggy's order.
 

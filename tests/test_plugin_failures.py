@@ -17,6 +17,7 @@ from typing import Any
 import click
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from kennisbank import hookimpl, hookspecs
 from kennisbank.content.service import ValidationError, commit, delete_item, save_item
@@ -63,6 +64,10 @@ class Broken:
     @hookimpl
     def startup(self, app: Flask) -> None:
         self._fail("startup")
+
+    @hookimpl
+    def translate_query(self, text: str, source: str, target: str) -> None:
+        self._fail("translate_query")
 
     @hookimpl
     def register_commands(self, cli: click.Group) -> None:
@@ -157,11 +162,15 @@ def test_a_failing_validator_refuses_the_save_with_a_plain_message(tmp_path: Pat
                                                                    caplog) -> None:
     caplog.set_level(logging.ERROR)
     app = make_app(tmp_path, EXTRA_PLUGINS=[Broken("validate_item")])
-    with app.app_context(), pytest.raises(ValidationError) as refused:
-        save_item(item_data(), user=None)
-    [message] = refused.value.errors.values()
-    assert "could not be checked" in message and "not saved" in message
-    assert "Broken" not in message and "RuntimeError" not in message
+    messages = {}
+    for lang in ("en", "nl"):
+        with app.app_context(), force_locale(lang), pytest.raises(ValidationError) as refused:
+            save_item(item_data(), user=None)
+        [messages[lang]] = refused.value.errors.values()
+    assert "could not be checked, so it was not saved" in messages["en"]
+    assert "kon niet worden gecontroleerd" in messages["nl"]
+    for message in messages.values():
+        assert "Broken" not in message and "RuntimeError" not in message
     assert "plugin 'Broken' failed in validate_item: RuntimeError" in caplog.text
     assert count_items(app) == 0
 
@@ -224,3 +233,15 @@ def test_a_failing_renderer_falls_back_to_the_default_fields(tmp_path: Path, cap
     assert page.status_code == 200
     assert "Bicycle streets in the centre" in page.get_data(as_text=True)
     assert "plugin 'Broken' failed in render_item_fields" in caplog.text
+
+
+def test_a_failing_translator_leaves_the_search_to_the_lexicon(tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.ERROR)
+    app = make_app(tmp_path, EXTRA_PLUGINS=[Broken("translate_query")])
+    with app.app_context():
+        item_id = save_item(item_data(), user=None).id
+        commit()
+    found = app.test_client().get("/api/v1/search", query_string={"q": "bicycle", "lang": "en"})
+    assert found.status_code == 200
+    assert [hit["id"] for hit in found.get_json()["results"]] == [item_id]
+    assert "plugin 'Broken' failed in translate_query: RuntimeError" in caplog.text
