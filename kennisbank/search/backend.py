@@ -212,7 +212,8 @@ class SearchBackend(Protocol):
         until the swap. ``finish`` is called
         with the new index under the write lock, just before the swap, to catch
         up with changes made meanwhile. ``failed`` is given the items a plugin
-        failed on (indexed nonetheless). Returns the number of items indexed.
+        failed on (indexed nonetheless), before ``finish`` is called. Returns
+        the number of items indexed.
         """
 
 

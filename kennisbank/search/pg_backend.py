@@ -286,10 +286,10 @@ class PostgresBackend:
                 count += number
                 failures.update(mine)
             self.recount_words()
+        if failed is not None:  # before ``finish``, which records its own failures
+            failed(failures)
         if finish is not None:
             finish(self)  # takes the lock itself (outbox.repair)
-        if failed is not None:
-            failed(failures)
         return count
 
     def recount_words(self) -> None:

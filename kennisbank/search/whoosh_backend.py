@@ -252,6 +252,8 @@ class WhooshBackend:
         try:
             count, failures = build_index(ix, str(self.root / name), self.registry, source,
                                           self.rebuild_procs, progress)
+            if failed is not None:  # before ``finish``, which records its own failures
+                failed(failures)
             with self.writing():
                 if finish is not None:
                     finish(WhooshBackend(self.root, self.registry, pinned=name))
@@ -259,8 +261,6 @@ class WhooshBackend:
         except BaseException:
             shutil.rmtree(self.root / name, ignore_errors=True)
             raise
-        if failed is not None:
-            failed(failures)
         return count
 
     # Reading
