@@ -28,7 +28,7 @@ from .extensions import csrf, db
 from .health import init_app as init_health
 from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
-from .plugins import PluginError, build_plugins
+from .plugins import PluginError, Plugins, build_plugins
 from .privacy import init_app as init_privacy
 from .schema import ensure_schema
 from .search import init_app as init_search
@@ -58,13 +58,8 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     extra_plugins = config.pop("EXTRA_PLUGINS", ())
     load_config(app, config)
 
-    plugins = build_plugins(app.config["PLUGINS"], extra_plugins)
+    plugins, registry = load_plugins(app.config["PLUGINS"], extra_plugins)
     app.extensions[PLUGINS_KEY] = plugins
-    registry = Registry.from_plugins(plugins)
-    for key, owner in registry.owners.items():
-        kind, _, name = key.partition(":")
-        if kind == "type" and owner in plugins.info:
-            plugins.info[owner].content_types.append(name)
     app.extensions[REGISTRY_KEY] = registry
 
     _init_database(app)
@@ -102,8 +97,21 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     def root() -> Any:
         return redirect(url_for("web.home", lang=i18n.browser_language()))
 
-    plugins.hook.startup(app=app)
+    plugins.call("startup", app=app)
     return app
+
+
+def load_plugins(enabled: list[str] | None, extra: Any = ()) -> tuple[Plugins, Registry]:
+    """The plugins and the content registry they make, each plugin's
+    ``content_types`` filled in; touches no instance folder or database, so
+    ``kennisbank plugins`` can show them without creating anything."""
+    plugins = build_plugins(enabled, extra)
+    registry = Registry.from_plugins(plugins)
+    for key, owner in registry.owners.items():
+        kind, _, name = key.partition(":")
+        if kind == "type" and owner in plugins.info:
+            plugins.info[owner].content_types.append(name)
+    return plugins, registry
 
 
 class IdConverter(IntegerConverter):

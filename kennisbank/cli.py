@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 
 from .config import ConfigError
 from .plugins import PluginError, current_plugins
+
+#: Commands that answer without building the app when none is given (they
+#: only read, and building one would create an instance in an empty folder).
+WITHOUT_APP = frozenset({"plugins"})
 
 
 class KennisbankGroup(click.Group):
@@ -43,7 +47,10 @@ class KennisbankGroup(click.Group):
         if not self._plugin_commands_added:
             self._plugin_commands_added = True
             with self._app.app_context():
-                current_plugins().hook.register_commands(cli=self)
+                try:
+                    current_plugins().call("register_commands", cli=self)
+                except PluginError as exc:
+                    raise click.ClickException(str(exc)) from exc
         return self._app
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -57,12 +64,20 @@ class KennisbankGroup(click.Group):
         self.app()
         return super().list_commands(ctx)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        # Command output is English, like the commands and their help; without
-        # this, messages from shared code (validation, import) would follow
-        # DEFAULT_LANGUAGE and mix with the English around them.
-        with self.app().app_context(), force_locale("en"):
-            return super().invoke(ctx)
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Find the subcommand and enter the app's context for it (held until
+        the command is done), except for the commands in :data:`WITHOUT_APP`
+        when no app was given: building one creates the instance folder,
+        its database and its secret key."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and (self._app is not None or name not in WITHOUT_APP):
+            ctx.with_resource(self.app().app_context())
+            # Command output is English, like the commands and their help; without
+            # this, messages from shared code (validation, import) would follow
+            # DEFAULT_LANGUAGE and mix with the English around them.
+            ctx.with_resource(force_locale("en"))
+        return name, command, rest
 
 
 @click.command()
@@ -100,15 +115,33 @@ def serve(host: str, port: int, debug: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plugins_command(as_json: bool) -> None:
     """List the enabled plugins with their distribution, version and content types."""
-    rows = [info for info in current_plugins().info.values() if not info.builtin]
+    if has_app_context():
+        plugins = current_plugins()
+    else:  # only reads: no instance folder, database or secret key is created
+        from .app import load_plugins
+        from .config import enabled_plugins_from_env
+
+        try:
+            plugins, _registry = load_plugins(enabled_plugins_from_env())
+        except PluginError as exc:
+            raise click.ClickException(str(exc)) from exc
+    rows = [info for info in plugins.info.values() if not info.builtin]
     if as_json:
         click.echo(json.dumps([vars(info) for info in rows], indent=2))
         return
     if not rows:
         click.echo("No plugins enabled.")
-    for info in rows:
-        types = ", ".join(info.content_types) or "-"
-        click.echo(f"{info.name:<16} {info.distribution} {info.version:<10} types: {types}")
+        return
+    click.echo(table(("Plugin", "Distribution", "Version", "Content types"),
+                     [(info.name, info.distribution, info.version,
+                       ", ".join(info.content_types) or "-") for info in rows]))
+
+
+def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Rows in columns as wide as their widest cell, the header first."""
+    widths = [max(len(row[n]) for row in (header, *rows)) for n in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+                     .rstrip() for row in (header, *rows))
 
 
 @click.command("import")
@@ -119,7 +152,9 @@ def plugins_command(as_json: bool) -> None:
 def import_command(file: Any, attachments_dir: Path | None) -> None:
     """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
     from .attachments.transfer import stage_attachments
+    from .cli_search import fail_on_index_failures
     from .content.transfer import import_items
+    from .search import outbox
 
     started = time.monotonic()
     lines: Any = file
@@ -152,6 +187,9 @@ def import_command(file: Any, attachments_dir: Path | None) -> None:
     if staged is not None:
         added, replaced, unchanged = staged.save()
         click.echo(f"Attachments: {added} added, {replaced} replaced, {unchanged} unchanged.")
+    imported = set(report.item_ids)
+    fail_on_index_failures([f for f in outbox.failures() if f.item_id in imported],
+                           "The import itself is committed: every item is saved.")
 
 
 def _line_count(file: Any) -> int | None:
@@ -245,7 +283,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
     from .access.cli import access
     from .cli_db import db_group
-    from .cli_search import check_index, index_worker, reindex
+    from .cli_search import check_index, index_worker, reindex, search_command
     from .cli_users import tokens, users
     from .mail.cli import mail_group
     from .partners.cli import cities
@@ -258,7 +296,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
         app=app,
     )
     for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
-                    reindex, check_index, index_worker):
+                    reindex, check_index, index_worker, search_command):
         group.add_command(command)
     group.add_command(cities)
     group.add_command(synonyms)

@@ -8,6 +8,7 @@ values such as ``false`` or ``10``), or with the mapping given to ``create_app``
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tempfile
@@ -127,6 +128,17 @@ def _check_booleans(app: Flask) -> None:
             if value not in (0, 1):
                 raise ConfigError(f"{ENV_PREFIX}_{key} must be true or false, not {value!r}")
             app.config[key] = bool(value)
+
+
+def enabled_plugins_from_env() -> list[str] | None:
+    """``KENNISBANK_PLUGINS`` read as ``load_config`` reads it, without an app
+    (``kennisbank plugins`` must not create an instance to answer)."""
+    raw = os.environ.get(f"{ENV_PREFIX}_PLUGINS")
+    try:
+        value = json.loads(raw) if raw is not None else None
+    except ValueError:
+        value = raw
+    return _plugin_list(value)
 
 
 def _plugin_list(value: Any) -> list[str] | None:

@@ -4,11 +4,25 @@ Hooks are called with keyword arguments only. An implementation may accept
 fewer arguments than its specification, so a hook can gain arguments later
 without breaking plugins. ``register_*`` hooks return things that the core
 merges (``None`` is skipped); events are named after what happened.
+
+Each hook declares what happens when an implementation raises
+(:func:`on_failure`), and the core's hook calls (:class:`kennisbank.plugins.Plugins`)
+keep to it; the failure is logged naming the plugin and the hook either way:
+
+* ``start``: the hook runs while the app (or the command line) is built; a
+  failure stops the start with the plugin named, as a bad registration does.
+* ``veto``: the hook decides about one operation; a failure refuses that
+  operation (a save is refused with a message that names nothing internal,
+  an action is not allowed), and nothing else is affected.
+* ``contained``: the hook adds to or is told about something that happens
+  anyway; a failure never breaks it: the other plugins still run and the
+  operation goes on without the failing plugin's part.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -25,8 +39,41 @@ PROJECT_NAME = "kennisbank"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
+START = "start"
+VETO = "veto"
+CONTAINED = "contained"
+FAILURE_RULES = (START, VETO, CONTAINED)
+_RULES: dict[str, str] = {}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def on_failure(rule: str) -> Callable[[F], F]:
+    """Declare what a failing implementation of the decorated hook does (see above)."""
+    if rule not in FAILURE_RULES:
+        raise ValueError(f"unknown failure rule {rule!r}")
+
+    def declare(spec: F) -> F:
+        _RULES[spec.__name__] = rule
+        return spec
+
+    return declare
+
+
+def declared_rules() -> dict[str, str]:
+    """Each hook's declared failure rule, by hook name."""
+    return dict(_RULES)
+
+
+def failure_rule(hook_name: str) -> str:
+    """The rule of ``hook_name``; a hook that declares none is treated as ``start``
+    (a failure stops the operation), the safe default; a test requires every
+    hook to declare its rule."""
+    return _RULES.get(hook_name, START)
+
 
 @hookspec
+@on_failure(START)
 def register_content_types() -> list[ContentType] | None:
     """Return the content types this plugin adds.
 
@@ -34,20 +81,26 @@ def register_content_types() -> list[ContentType] | None:
     registering the same name stop the start with both plugins named.
 
     :return: a list of :class:`kennisbank.ContentType`, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(START)
 def register_sectors() -> list[dict[str, Any]] | None:
     """Return sectors beyond the five built-in ones.
 
     Called once while the app is built.
 
     :return: a list of ``{"code": str, "label": {"nl": str, "en": str}}``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(START)
 def register_facets() -> list[dict[str, Any]] | None:
     """Return extra search facets.
 
@@ -56,10 +109,13 @@ def register_facets() -> list[dict[str, Any]] | None:
     set by :func:`index_document`.
 
     :return: a list of ``{"name": str, "label": {"nl": str, "en": str}}``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(START)
 def register_blueprints() -> list[Blueprint] | None:
     """Return Flask blueprints (pages, templates, static files) to register.
 
@@ -68,10 +124,13 @@ def register_blueprints() -> list[Blueprint] | None:
     For pages in both languages, use the prefix ``/<any(nl, en):lang>``.
 
     :return: a list of :class:`flask.Blueprint`, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(START)
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``kennisbank`` command-line group.
 
@@ -81,20 +140,26 @@ def register_commands(cli: click.Group) -> None:
 
     :param cli: the click group; use ``@cli.command()`` to add a command.
     :return: nothing; register commands on ``cli``.
+
+    On failure (start): the command line stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(START)
 def translation_dirs() -> list[tuple[str, str]] | None:
     """Return the plugin's Babel catalogs as ``(directory, domain)`` pairs.
 
     Called once while the app is built. Catalogs are merged after the core's,
     so a plugin's message overrides the core's for the same msgid; use a domain
     named after the plugin package.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec
+@on_failure(VETO)
 def validate_item(item: Item) -> dict[str, str] | None:
     """Check an item before it is saved, beyond the field rules of its type.
 
@@ -103,10 +168,14 @@ def validate_item(item: Item) -> dict[str, str] | None:
     ``None`` for a new item). Return messages in the reader's language.
 
     :return: ``{field: message}`` for each problem, or ``None`` when fine.
+
+    On failure (veto): the save is refused with a message that names
+    nothing internal ("could not be checked"); the log names the plugin.
     """
 
 
 @hookspec
+@on_failure(CONTAINED)
 def index_document(item: Item, document: dict[str, Any]) -> None:
     """Enrich an item's search document before it is indexed.
 
@@ -116,10 +185,16 @@ def index_document(item: Item, document: dict[str, Any]) -> None:
     ``document["keywords"]``, or facet values to ``document["facets"][name]``.
 
     :return: nothing; change ``document`` in place.
+
+    On failure (contained): the item is still indexed, with what the core
+    and the other plugins put in the document; the failure is recorded with
+    the item (``kennisbank check-index`` lists it, naming the plugin) and the
+    item is retried later with backoff. Other items and the save go on.
     """
 
 
 @hookspec
+@on_failure(CONTAINED)
 def item_saved(item: Item, created: bool) -> None:
     """Called after an item was saved (in the same transaction, before the commit).
 
@@ -127,27 +202,39 @@ def item_saved(item: Item, created: bool) -> None:
     the same line); the item's revisions tell what changed.
 
     :param created: ``True`` when the item is new.
+
+    On failure (contained): logged with the plugin's name; the save and
+    the other plugins go on.
     """
 
 
 @hookspec
+@on_failure(CONTAINED)
 def item_published(item: Item) -> None:
     """Called once each time an item becomes published (new, or from another status).
 
     Called after :func:`item_saved`, in the same transaction; saving an item
     that stays published does not call it again.
+
+    On failure (contained): logged with the plugin's name; the save and
+    the other plugins go on.
     """
 
 
 @hookspec
+@on_failure(CONTAINED)
 def item_deleted(item: Item) -> None:
     """Called just before an item is deleted (its data is still readable).
 
     Called in the deleting transaction; the item is gone once it commits.
+
+    On failure (contained): logged with the plugin's name; the delete and
+    the other plugins go on.
     """
 
 
 @hookspec(firstresult=True)
+@on_failure(VETO)
 def permission_allowed(user: User | None, action: str, item: Item | None) -> bool | None:
     """Decide whether ``user`` may do ``action`` (on ``item``), before the built-in policy.
 
@@ -159,10 +246,14 @@ def permission_allowed(user: User | None, action: str, item: Item | None) -> boo
         what appears in lists, search, feeds and counts follows the permission
         labels (:func:`item_permission_labels`), so hide items with labels.
     :return: ``True`` to allow, ``False`` to refuse, ``None`` to let others decide.
+
+    On failure (veto): the action is refused (fail closed); the log names
+    the plugin. Later plugins and the built-in policy are not asked.
     """
 
 
 @hookspec(firstresult=True)
+@on_failure(VETO)
 def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
     """Return the permission labels ``item`` carries: who may see it, everywhere.
 
@@ -180,10 +271,17 @@ def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
         the item from readers; add your own (``member:municipality``).
     :return: the complete list of labels (strings of at most 100 characters),
         or ``None`` to keep ``labels``.
+
+    On failure (veto): fail closed, the item keeps its ``owner:`` and
+    ``sector:`` labels but loses ``public``, so readers do not see it while
+    its author and editors still do; the save goes on (nothing typed is
+    lost), the log names the plugin, and indexing records the failure for
+    the item so ``kennisbank check-index`` lists it and retries it.
     """
 
 
 @hookspec
+@on_failure(CONTAINED)
 def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | None:
     """Return extra permission labels ``user`` holds (added to the core's).
 
@@ -196,20 +294,28 @@ def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | 
         logged-in person; anonymous visitors while ``PUBLIC`` is on),
         ``owner:<id>`` (contributors and editors), ``sector:<code>`` (editors).
     :return: labels to add, or ``None``.
+
+    On failure (contained): the failing plugin's labels are not granted, so
+    the person sees less, never more; the log names the plugin.
     """
 
 
 @hookspec(firstresult=True)
+@on_failure(CONTAINED)
 def render_item_fields(item: Item, lang: str) -> Markup | str | None:
     """Return custom HTML for the type-specific fields of an item page.
 
     Stops at first non-None result. Return ``None`` to keep the default
     rendering (a definition list of the fields with their labels). Escape what
     you put in: the result is inserted as HTML.
+
+    On failure (contained): logged with the plugin's name, and taken as
+    ``None``: the next plugin, or the default rendering, shows the fields.
     """
 
 
 @hookspec
+@on_failure(START)
 def register_synonyms() -> list[dict[str, list[str]]] | None:
     """Return synonym sets that search applies to every query.
 
@@ -222,10 +328,13 @@ def register_synonyms() -> list[dict[str, list[str]]] | None:
     on the synonyms admin page; use them for a sector's domain vocabulary.
 
     :return: a list of ``{"nl": [str, ...], "en": [str, ...]}``, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """
 
 
 @hookspec(firstresult=True)
+@on_failure(CONTAINED)
 def translate_query(text: str, source: str, target: str) -> list[str] | str | None:
     """Translate a search query with a machine-translation service.
 
@@ -237,13 +346,19 @@ def translate_query(text: str, source: str, target: str) -> list[str] | str | No
     Stops at first non-None result.
 
     :return: the translation (or a few), or ``None`` to leave it to the lexicon.
+
+    On failure (contained): logged with the plugin's name, and taken as
+    ``None``: the built-in lexicon translates.
     """
 
 
 @hookspec
+@on_failure(START)
 def startup(app: Flask) -> None:
     """Called once, when the app is fully built and before it serves requests.
 
     Every blueprint, extension and plugin is registered by then; use it to
     read configuration or register what needs the finished app.
+
+    On failure (start): the start stops, naming the plugin and this hook.
     """

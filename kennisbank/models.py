@@ -231,6 +231,11 @@ class IndexTask(db.Model):
 
     Rows are written in the same transaction as the item change and deleted
     only after the index has applied them, so no update is ever lost.
+
+    A row whose item could not be indexed completely (a plugin failed in
+    ``index_document``) stays as the item's one failure record: how often it
+    was tried, the last error (naming the plugin) and when to try again; the
+    outbox passes over it until then, so it never holds up the others.
     """
 
     __tablename__ = "index_tasks"
@@ -239,6 +244,12 @@ class IndexTask(db.Model):
     item_id: Mapped[int] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(10))  # "index" or "delete"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The plugins that failed, comma-separated (for listing); ``None`` while not failing.
+    failed_plugins: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Not applied before this time (a failing item's backoff); ``None``: at once.
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEvent(db.Model):

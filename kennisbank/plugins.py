@@ -3,11 +3,22 @@
 Built in ``create_app`` (never at import time) and kept in
 ``app.extensions["kennisbank.plugins"]``, so two apps in one process, as in the
 tests, never share plugins.
+
+The core calls hooks through :meth:`Plugins.call`, :meth:`Plugins.call_first`,
+:meth:`Plugins.contain` and :meth:`Plugins.contain_first`, never through
+pluggy's relay: they run one implementation at a time, so a failure names its
+plugin and its hook (in the log and in the error), and each hook is called by
+the rule its specification declares (``hookspecs.on_failure``): a failure in a
+*start* hook stops the start, in a *veto* hook it refuses the one operation,
+and in a *contained* hook it is logged and the other plugins and the
+operation go on. Calling a hook by the wrong rule is a programming error
+(``TypeError``), so the rule cannot be bypassed by accident.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -17,6 +28,8 @@ import pluggy
 from flask import current_app
 
 from . import hookspecs
+
+log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "kennisbank"
 #: Core features that use the plugin contract themselves.
@@ -31,6 +44,30 @@ EXTENSION_KEY = "kennisbank.plugins"
 
 class PluginError(RuntimeError):
     """A plugin could not be loaded or does not follow the contract; names the plugin."""
+
+
+@dataclass(frozen=True)
+class HookFailure:
+    """One implementation that raised: which plugin, in which hook, and what.
+
+    Plain strings, so a failure can travel back from a forked indexing worker
+    and be stored with the item it concerns.
+    """
+
+    plugin: str
+    hook: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin!r} failed in {self.hook}: {self.error}"
+
+
+class HookError(PluginError):
+    """A plugin raised in a hook whose failure stops the operation (start or veto)."""
+
+    def __init__(self, failure: HookFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
 
 
 @dataclass
@@ -61,17 +98,81 @@ class Plugins:
         Calling each implementation separately lets the core name the plugin
         responsible for a bad or conflicting registration.
         """
+        self._check_rule(hook_name, contained=False)
+        for plugin, returned in self._run(hook_name, kwargs, failures=None):
+            for item in returned or ():
+                yield plugin, item
+
+    def implemented(self, hook_name: str) -> bool:
+        """Whether any plugin implements ``hook_name`` (to skip work nobody needs)."""
+        return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
+
+    def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Every implementation's result (``None`` skipped), in pluggy's order.
+
+        For *start* and *veto* hooks. :raises HookError: an implementation
+        raised; the error names the plugin and the hook, and it is logged.
+        """
+        self._check_rule(hook_name, contained=False)
+        return [result for _, result in self._run(hook_name, kwargs, failures=None)
+                if result is not None]
+
+    def call_first(self, hook_name: str, **kwargs: Any) -> Any:
+        """The first non-``None`` result of a ``firstresult`` *veto* hook, or ``None``.
+
+        :raises HookError: an implementation raised before one decided.
+        """
+        self._check_rule(hook_name, contained=False)
+        return next((result for _, result in self._run(hook_name, kwargs, failures=None)
+                     if result is not None), None)
+
+    def contain(self, hook_name: str, failures: list[HookFailure] | None = None,
+                **kwargs: Any) -> list[Any]:
+        """Every result of a *contained* hook; a failing implementation is
+        logged with its plugin and the hook, added to ``failures``, and the
+        others still run. Never raises for a plugin's exception."""
+        self._check_rule(hook_name, contained=True)
+        found = failures if failures is not None else []
+        return [result for _, result in self._run(hook_name, kwargs, failures=found)
+                if result is not None]
+
+    def contain_first(self, hook_name: str, failures: list[HookFailure] | None = None,
+                      **kwargs: Any) -> Any:
+        """The first non-``None`` result of a ``firstresult`` *contained* hook;
+        a failing implementation is logged and skipped, as if it returned ``None``."""
+        self._check_rule(hook_name, contained=True)
+        found = failures if failures is not None else []
+        return next((result for _, result in self._run(hook_name, kwargs, failures=found)
+                     if result is not None), None)
+
+    def _check_rule(self, hook_name: str, *, contained: bool) -> None:
+        rule = hookspecs.failure_rule(hook_name)
+        if (rule == hookspecs.CONTAINED) != contained:
+            raise TypeError(
+                f"hook {hook_name!r} is a {rule} hook; call it with "
+                f"{'contain' if rule == hookspecs.CONTAINED else 'call'}()")
+
+    def _run(self, hook_name: str, kwargs: dict[str, Any],
+             failures: list[HookFailure] | None) -> Iterator[tuple[str, Any]]:
+        """Each implementation in pluggy's calling order, as ``(plugin, result)``.
+
+        With ``failures`` a list, an exception is recorded there and the next
+        implementation runs; without, it is raised as :class:`HookError`.
+        Either way it is logged with the plugin's name and the hook.
+        """
         caller = getattr(self.manager.hook, hook_name)
         for impl in reversed(caller.get_hookimpls()):
             args = {name: kwargs[name] for name in impl.argnames}
             try:
-                returned = impl.function(**args)
+                result = impl.function(**args)
             except Exception as exc:
-                raise PluginError(
-                    f"plugin {impl.plugin_name!r} failed in {hook_name}: {exc}"
-                ) from exc
-            for item in returned or ():
-                yield impl.plugin_name, item
+                failure = HookFailure(impl.plugin_name, hook_name, f"{type(exc).__name__}: {exc}")
+                log.error("%s", failure, exc_info=True)
+                if failures is None:
+                    raise HookError(failure) from exc
+                failures.append(failure)
+                continue
+            yield impl.plugin_name, result
 
 
 def _distribution_of(entry_point: EntryPoint) -> tuple[str, str]:
@@ -145,6 +246,13 @@ def _register(manager: pluggy.PluginManager, plugin: Any, name: str) -> None:
         manager.register(plugin, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
         raise PluginError(f"plugin {name!r} could not be registered: {exc}") from exc
+    for caller in manager.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and (impl.hookwrapper or getattr(impl, "wrapper", False)):
+                # The core calls implementations one by one (to name a failing
+                # plugin), so a wrapper would never wrap anything.
+                raise PluginError(f"plugin {name!r} implements {caller.name} as a hook "
+                                  "wrapper; Kennisbank hooks take plain implementations")
 
 
 def _core_version() -> str:
@@ -162,5 +270,9 @@ def current_plugins() -> Plugins:
 
 
 def hook() -> Any:
-    """Shortcut to the current app's hook relay: ``hook().item_saved(item=..., created=...)``."""
+    """The current app's pluggy relay, for tests that call one hook directly.
+
+    The core itself calls hooks through the :class:`Plugins` methods, which
+    name a failing plugin and keep each hook's failure rule.
+    """
     return current_plugins().manager.hook

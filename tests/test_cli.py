@@ -6,10 +6,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
 from kennisbank import hookimpl
 from kennisbank.auth.passwords import verify_password
+from kennisbank.cli import build_cli
 from kennisbank.extensions import db
 from kennisbank.models import ApiToken, Item, User
 from tests.conftest import PASSWORD, Runner, make_app
@@ -163,8 +165,26 @@ class ListedPlugin:
 def test_plugins_lists_enabled_plugins_but_not_the_core(tmp_path) -> None:
     app = make_app(tmp_path, PLUGINS=[], EXTRA_PLUGINS=[ListedPlugin()])
     output = Runner(app).invoke("plugins").output
-    assert output.split() == ["ListedPlugin", "(registered", "by", "code)", "-", "types:", "-"]
+    assert output.splitlines() == [
+        "Plugin        Distribution          Version  Content types",
+        "ListedPlugin  (registered by code)  -        -",
+    ]
     assert "kennisbank.content" not in output
+
+
+def test_plugins_aligns_its_columns_and_creates_nothing_in_an_empty_instance(tmp_path) -> None:
+    instance = tmp_path / "empty"
+    result = CliRunner().invoke(build_cli(), ["plugins"], catch_exceptions=False, env={
+        "KENNISBANK_INSTANCE": str(instance), "KENNISBANK_PLUGINS": "education,culture",
+        "KENNISBANK_DATABASE_URL": None, "KENNISBANK_SECRET_KEY": None})
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert [row.split()[0] for row in rows] == ["culture", "education"]
+    for column in ("Distribution", "Version", "Content types"):
+        start = header.index(column)
+        assert all(row[start - 2:start] == "  " and row[start] != " " for row in rows), column
+    assert "kennisbank-education" in result.output
+    assert not instance.exists()
 
 
 def test_plugins_says_so_when_none_are_enabled(tmp_path) -> None:

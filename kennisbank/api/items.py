@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import workflow
-from ..auth.policy import can, refusal, visibility
+from ..auth.policy import can, may_read_collection, refusal, visibility
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..content.service import (
@@ -114,7 +114,7 @@ def item_json(item: Item, lang: str) -> dict[str, Any]:
 
 def _readable_at_all() -> bool:
     """Whether this caller may read published content at all (``PUBLIC`` off: log in)."""
-    return can(current_user, "view", Item(status="published", sector="", translations=[]))
+    return may_read_collection(current_user)
 
 
 def find_item(item_id: int, user: Any, action: str) -> Item:

@@ -62,7 +62,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Item, ItemLabel, ItemTranslation, User
-from ..plugins import current_plugins, hook
+from ..plugins import HookError, HookFailure, current_plugins
 
 PUBLIC = "public"
 #: Bump when the core's labels change: indexes built before are then outdated.
@@ -115,10 +115,23 @@ def _clean(labels: Iterable[Any]) -> frozenset[str]:
     return frozenset(found)
 
 
-def item_labels(item: Item) -> frozenset[str]:
-    """The labels ``item`` carries: the core's, or the first plugin's answer."""
+def item_labels(item: Item, failures: list[HookFailure] | None = None) -> frozenset[str]:
+    """The labels ``item`` carries: the core's, or the first plugin's answer.
+
+    A plugin that raises fails closed: the item keeps its owner and sector
+    labels but not ``public``, so its author and editors still find it and
+    readers do not. The failure is logged with the plugin named and added to
+    ``failures`` (the indexer's list, so the outbox retries the item once
+    the plugin is fixed).
+    """
     labels = core_item_labels(item.status, _owner_id(item), item.sector)
-    answer = hook().item_permission_labels(item=item, labels=list(labels))
+    try:
+        answer = current_plugins().call_first("item_permission_labels", item=item,
+                                              labels=list(labels))
+    except HookError as exc:
+        if failures is not None:
+            failures.append(exc.failure)
+        return _clean(label for label in labels if label != PUBLIC)
     return _clean(labels if answer is None else answer)
 
 
@@ -135,7 +148,9 @@ def user_labels(user: User | None, *, public: bool) -> frozenset[str]:
             labels.append(owner_label(user.id))
         if user.role == "editor":
             labels += [sector_label(code) for code in user.sectors or []]
-    for granted in hook().user_permission_labels(user=user, labels=list(labels)):
+    # Contained: a failing plugin's labels are simply not granted (fail closed).
+    for granted in current_plugins().contain("user_permission_labels", user=user,
+                                             labels=list(labels)):
         labels += list(granted or ())
     return _clean(labels)
 
@@ -184,7 +199,7 @@ def write_labels(session: Session, items: Iterable[Item]) -> None:
 def plugins_decide() -> bool:
     """Whether a plugin decides item labels; else they are the core's, which SQL
     can compute for a whole collection at once (:func:`core_label_rows`)."""
-    return bool(hook().item_permission_labels.get_hookimpls())
+    return current_plugins().implemented("item_permission_labels")
 
 
 def core_label_rows() -> Subquery:

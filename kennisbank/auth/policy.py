@@ -1,7 +1,8 @@
 """Who may do what: the one permission policy for pages, API, search, feeds and CLI.
 
 The ``permission_allowed`` hook is asked first; the first plugin returning
-``True`` or ``False`` decides. Otherwise the role rules below apply:
+``True`` or ``False`` decides; a plugin that raises refuses (it is a veto
+hook: fail closed, the log names the plugin). Otherwise the role rules below apply:
 
 * anonymous visitors and readers: read published items (anonymous visitors
   only while ``PUBLIC`` is on);
@@ -54,7 +55,7 @@ from flask import abort, current_app
 from sqlalchemy import ColumnElement, exists, false, true
 
 from ..models import Item, ItemLabel, User
-from ..plugins import hook
+from ..plugins import HookError, current_plugins
 from .labels import PUBLIC, item_labels, user_labels
 
 ACTIONS = (
@@ -85,10 +86,35 @@ def can(user: Any, action: str, item: Item | None = None) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     person = _user(user)
-    decided = hook().permission_allowed(user=person, action=action, item=item)
+    try:
+        decided = current_plugins().call_first("permission_allowed", user=person,
+                                               action=action, item=item)
+    except HookError:
+        return False  # a failing plugin refuses (it is logged, named): fail closed
     if decided is not None:
         return bool(decided)
     return _role_allows(person, action, item)
+
+
+def may_read_collection(user: Any) -> bool:
+    """Whether ``user`` may read published content at all (with ``PUBLIC`` off,
+    anonymous visitors may not): the gate of every list, search and feed.
+
+    Asks the plugins' ``view`` answer for a stand-in published item, then the
+    role rules with the core's labels: a plugin's *item* labels decide per
+    item (and a failing labels plugin hides its items, not the whole site).
+    """
+    probe = Item(status="published", sector="", translations=[])
+    person = _user(user)
+    try:
+        decided = current_plugins().call_first("permission_allowed", user=person,
+                                               action="view", item=probe)
+    except HookError:
+        return False
+    if decided is not None:
+        return bool(decided)
+    seen = visibility(person)
+    return seen.everything or PUBLIC in seen.labels
 
 
 def refusal(user: Any, action: str, item: Item | None = None) -> int | None:

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import IndexTask, Item, ItemTranslation, Revision, User, utcnow
-from ..plugins import hook
+from ..plugins import HookError, current_plugins
 from .registry import current_registry
 from .validation import ValidationError, validate_item_data
 
@@ -107,7 +108,15 @@ def validate(data: Any, *, item_id: int | None = None, strict: bool = True) -> d
     """
     clean = validate_item_data(data, current_registry(), strict=strict)
     problems: dict[str, str] = {}
-    for result in hook().validate_item(item=preview_item(clean, item_id)):
+    try:
+        results = current_plugins().call("validate_item", item=preview_item(clean, item_id))
+    except HookError as exc:
+        # A check that could not run is a refusal (it is a veto hook); the
+        # log names the plugin, the reader gets nothing internal.
+        raise ValidationError({"item": _(
+            "This item could not be checked, so it was not saved. Please try again "
+            "later, or tell an administrator if it keeps happening.")}) from exc
+    for result in results:
         for key, message in (result or {}).items():
             problems.setdefault(str(key), str(message))
     if problems:
@@ -160,9 +169,11 @@ def save_item(
         queue_index(item.id, "index")
         if was_learned_from or (item.status == "published" and _bilingual(after["translations"])):
             _lexicon_changed()
-    hook().item_saved(item=item, created=created)
+    # Lifecycle events never break a save: a failing plugin is logged, named.
+    plugins = current_plugins()
+    plugins.contain("item_saved", item=item, created=created)
     if published_now:
-        hook().item_published(item=item)
+        plugins.contain("item_published", item=item)
     return item
 
 
@@ -190,7 +201,7 @@ def _changed_keys(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
 
 def delete_item(item: Item) -> None:
     """Delete an item; its search entry goes in the same transaction."""
-    hook().item_deleted(item=item)
+    current_plugins().contain("item_deleted", item=item)
     queue_index(item.id, "delete")
     if item.status == "published" and _bilingual([t.lang for t in item.translations]):
         _lexicon_changed()

@@ -41,6 +41,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: The ids of the items saved (created, updated or unchanged).
+    item_ids: list[int] = field(default_factory=list)
     #: What happened to the synonym list; ``None`` when the file held no synonym sets.
     synonyms: SynonymCounts | None = None
 
@@ -202,6 +204,7 @@ def _save(staged: IO[bytes], count: int, report: ImportReport, user: User | None
             target = targets.get(target_id) if target_id is not None else None
             before = item_to_data(target) if target is not None else None
             item = save_item(None, user=user, item=target, clean=clean, action="import")
+            report.item_ids.append(item.id)
             if target is None:
                 report.created += 1
             elif item_to_data(item) == before:

@@ -16,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..auth.policy import Visibility
 from ..models import Item
+from ..plugins import HookFailure
 from .plan import QueryPlan, direct_plan
 from .vocabulary import Words
 
@@ -150,6 +151,10 @@ class IndexReport:
 
 
 ProgressFn = Callable[[int], None]
+#: Items whose document a plugin failed to enrich (``index_document``), with the
+#: failures; those items were indexed all the same (see :mod:`.outbox`).
+IndexFailures = dict[int, list[HookFailure]]
+FailedFn = Callable[[IndexFailures], None]
 
 
 @runtime_checkable
@@ -162,8 +167,11 @@ class SearchBackend(Protocol):
     def delete(self, ids: Iterable[int]) -> None:
         """Remove the entries of these item ids (unknown ids are ignored)."""
 
-    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
-        """Index ``items`` and delete ``delete_ids`` as one atomic change."""
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> IndexFailures:
+        """Index ``items`` and delete ``delete_ids`` as one atomic change.
+
+        Returns the items a plugin failed on (indexed nonetheless), for the
+        caller to record (:func:`kennisbank.search.outbox.settle`)."""
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``; visibility, filters and facet counts are applied inside."""
@@ -197,6 +205,7 @@ class SearchBackend(Protocol):
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
+        failed: FailedFn | None = None,
     ) -> int:
         """Build a fresh index and swap it in atomically.
 
@@ -206,7 +215,9 @@ class SearchBackend(Protocol):
         ``source(0, 1)`` for everything. Searches keep using the old index
         until the swap. ``finish`` is called
         with the new index under the write lock, just before the swap, to catch
-        up with changes made meanwhile. Returns the number of items indexed.
+        up with changes made meanwhile. ``failed`` is given the items a plugin
+        failed on (indexed nonetheless), before ``finish`` is called. Returns
+        the number of items indexed.
         """
 
 

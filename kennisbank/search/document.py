@@ -27,7 +27,7 @@ from ..content.registry import Registry
 from ..content.types import ContentType, Field
 from ..markup import plain_text
 from ..models import Item
-from ..plugins import hook
+from ..plugins import HookFailure, current_plugins
 from .schema import searchable_fields
 
 #: Characters and line starts that can make Markdown differ from its text.
@@ -128,8 +128,16 @@ def _facets(item: Item, ctype: ContentType | None, registry: Registry) -> dict[s
     return facets
 
 
-def build_document(item: Item, registry: Registry) -> dict[str, Any]:
-    """The search document of ``item``, after the plugins' ``index_document`` hooks."""
+def build_document(item: Item, registry: Registry,
+                   failures: list[HookFailure] | None = None) -> dict[str, Any]:
+    """The search document of ``item``, after the plugins' ``index_document`` hooks.
+
+    A plugin that raises there is logged, named, and added to ``failures``;
+    the document keeps what the core and the other plugins put in, so the
+    item is still indexed as it is now (its status above all: an old entry
+    left standing could show a withdrawn item), and the index's caller
+    records the failure for a retry (:mod:`.outbox`).
+    """
     ctype = registry.types.get(item.type)
     document: dict[str, Any] = {
         "id": item.id,
@@ -148,6 +156,6 @@ def build_document(item: Item, registry: Registry) -> dict[str, Any]:
         "keywords": list(item.tags or []),
         "facets": _facets(item, ctype, registry),
     }
-    hook().index_document(item=item, document=document)
-    document["labels"] = sorted(item_labels(item))
+    current_plugins().contain("index_document", failures, item=item, document=document)
+    document["labels"] = sorted(item_labels(item, failures))
     return document

@@ -18,28 +18,46 @@ commit in any process, or ``kennisbank index-worker``). :func:`repair`
 compares every item's stamp with the index, and every item's stored
 permission labels with what the label rules say now, and fixes what
 differs, for ``kennisbank check-index`` and at the end of a rebuild.
+
+A plugin failing in ``index_document`` concerns one item only. The item is
+indexed with what the core and the other plugins gave (its entry follows
+its status, so nothing withdrawn stays findable), and :func:`settle` keeps
+one *failure row* for it: attempts, the plugins and the last error, and
+when to try again (backoff from :data:`RETRY_FIRST` up to
+:data:`RETRY_MOST`). :func:`drain` passes over that row until then, so the
+queue goes on; a later successful indexing of the item removes it. The
+PostgreSQL backend, which indexes inside the saving transaction, records
+its failures the same way, in that transaction: the save never fails.
+:func:`failures` lists them for ``kennisbank check-index``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth import labels
 from ..extensions import db
 from ..models import IndexTask, Item
-from .backend import IndexReport, ProgressFn, SearchBackend
+from .backend import IndexFailures, IndexReport, ProgressFn, SearchBackend
 
 BATCH_SIZE = 200
 REBUILD_BATCH = 500
-#: From this many waiting items on, a drain writes them the way a rebuild does
+#: From this many due items on, a drain writes them the way a rebuild does
 #: (``bulk_apply``: in parallel, one commit) instead of a commit per batch:
 #: measured in bench/RESULTS.md ("Bulk writes"), below it the forking costs more
 #: than it saves.
 BULK_MIN = 400
+#: Seconds before a failing item is tried again; doubled per attempt up to RETRY_MOST.
+RETRY_FIRST = 60
+RETRY_MOST = 6 * 3600
+#: Longest error text kept per item.
+ERROR_LENGTH = 2000
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +67,34 @@ def enqueue(session: Session, item_id: int, action: str) -> None:
     session.add(IndexTask(item_id=item_id, action=action))
 
 
+@dataclass(frozen=True)
+class IndexFailure:
+    """An item a plugin keeps failing on, as ``check-index`` lists it."""
+
+    item_id: int
+    plugins: str
+    error: str
+    attempts: int
+    next_attempt_at: datetime | None
+
+
+def _now() -> datetime:
+    """UTC without a zone, as both databases store and compare it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a failing item waits after its ``attempts``-th failed attempt."""
+    return timedelta(seconds=min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_MOST))
+
+
 def drain(backend: SearchBackend, *, timeout: float | None = None,
           max_batches: int | None = None, progress: ProgressFn | None = None) -> int:
-    """Apply pending outbox rows in order; return how many rows were applied.
+    """Apply the due outbox rows in order; return how many rows were applied.
 
     Raises ``SearchUnavailable`` when the lock is not had in ``timeout``
-    seconds; the rows then stay for the next drain.
+    seconds; the rows then stay for the next drain. A failing item's row
+    waits for its next attempt and never holds up the rows behind it.
     """
     applied = 0
     batches = 0
@@ -64,49 +104,132 @@ def drain(backend: SearchBackend, *, timeout: float | None = None,
             if applied:
                 return applied
         while max_batches is None or batches < max_batches:
+            now = _now()
             tasks = session.scalars(
-                select(IndexTask).order_by(IndexTask.id).limit(BATCH_SIZE)
+                select(IndexTask).where(_due(now)).order_by(IndexTask.id).limit(BATCH_SIZE)
             ).all()
             if not tasks:
                 break
             ids = sorted({task.item_id for task in tasks})
+            # Read after the rows: the items are at least as new as every change they name.
             items = session.scalars(select(Item).where(Item.id.in_(ids))).all()
             found = {item.id for item in items}
-            backend.apply(items, [item_id for item_id in ids if item_id not in found])
-            session.execute(delete(IndexTask).where(IndexTask.id.in_([t.id for t in tasks])))
+            failed = backend.apply(items, [item_id for item_id in ids if item_id not in found])
+            session.execute(delete(IndexTask).where(
+                IndexTask.id.in_([t.id for t in tasks if not t.attempts])))
+            settle(session, ids, failed, now=now)
             session.commit()
             applied += len(tasks)
             batches += 1
     return applied
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Rows to apply now: ordinary ones, and failing items' whose wait is over."""
+    return or_(IndexTask.next_attempt_at.is_(None), IndexTask.next_attempt_at <= now)
+
+
 def _drain_bulk(backend: SearchBackend, session: Session,
                 progress: ProgressFn | None = None) -> int:
-    """Apply every waiting row at once when there are at least ``BULK_MIN``
+    """Apply every due row at once when there are at least ``BULK_MIN``
     items; 0 (and nothing done) when there are fewer.
 
     The rows are deleted only after the index committed, and only those read
     here: a crash in between leaves them for the next drain, which applies
     them again harmlessly; a row added meanwhile stays for the next drain.
+    Items a plugin failed on keep a failure row, as in :func:`drain`.
     """
-    tasks = session.execute(select(IndexTask.id, IndexTask.item_id)).all()
-    ids = sorted({item_id for _task, item_id in tasks})
+    now = _now()
+    tasks = session.execute(select(IndexTask.id, IndexTask.item_id, IndexTask.attempts)
+                            .where(_due(now))).all()
+    ids = sorted({task.item_id for task in tasks})
     if len(ids) < BULK_MIN:
         return 0
-    backend.bulk_apply(id_batches(ids), ids, progress)  # type: ignore[attr-defined]
-    task_ids = [task for task, _item in tasks]
-    for start in range(0, len(task_ids), REBUILD_BATCH):
-        chunk = task_ids[start:start + REBUILD_BATCH]
+    _count, failed = backend.bulk_apply(  # type: ignore[attr-defined]
+        id_batches(ids), ids, progress)
+    plain = [task.id for task in tasks if not task.attempts]
+    for start in range(0, len(plain), REBUILD_BATCH):
+        chunk = plain[start:start + REBUILD_BATCH]
         session.execute(delete(IndexTask).where(IndexTask.id.in_(chunk)))
+    settle(session, ids, failed, now=now)
     session.commit()
     log.info("search index: %d changed items written in bulk", len(ids))
     return len(tasks)
 
 
-def pending() -> int:
-    """Outbox rows not yet applied."""
+def settle(session: Session, ids: Iterable[int], failed: IndexFailures, *,
+           now: datetime | None = None) -> None:
+    """Record what indexing ``ids`` came to, in ``session``'s transaction: the
+    failure rows of the items indexed cleanly go, each item in ``failed`` keeps
+    one failure row (attempts counted, last error, next attempt)."""
+    ids = set(ids)
+    if not ids:
+        return
+    when = now or _now()
+    rows = session.scalars(select(IndexTask).where(
+        IndexTask.item_id.in_(sorted(ids)), IndexTask.attempts > 0)).all()
+    kept: dict[int, IndexTask] = {}
+    for row in rows:
+        if row.item_id in failed and row.item_id not in kept:
+            kept[row.item_id] = row
+        else:
+            session.delete(row)
+    for item_id, failures in sorted(failed.items()):
+        row = kept.get(item_id)
+        if row is None:
+            row = IndexTask(item_id=item_id, action="index", attempts=0)
+            session.add(row)
+        row.attempts = (row.attempts or 0) + 1
+        row.failed_plugins = ", ".join(dict.fromkeys(f.plugin for f in failures))[:300]
+        row.last_error = "; ".join(str(f) for f in failures)[:ERROR_LENGTH]
+        row.next_attempt_at = when + retry_delay(row.attempts)
+        log.warning("search index: item %d indexed without a failing plugin's part "
+                    "(attempt %d, next %s): %s", item_id, row.attempts,
+                    row.next_attempt_at.isoformat(timespec="seconds"), row.last_error)
+    session.flush()
+
+
+def failures() -> list[IndexFailure]:
+    """The items a plugin keeps failing on, by item id."""
     with Session(db.engine) as session:
-        return session.scalar(select(func.count()).select_from(IndexTask)) or 0
+        rows = session.scalars(select(IndexTask).where(IndexTask.attempts > 0)
+                               .order_by(IndexTask.item_id, IndexTask.id)).all()
+        found: dict[int, IndexFailure] = {}
+        for row in rows:
+            found.setdefault(row.item_id, IndexFailure(
+                row.item_id, row.failed_plugins or "", row.last_error or "", row.attempts,
+                row.next_attempt_at))
+        return list(found.values())
+
+
+def retry_failures(backend: SearchBackend) -> list[IndexFailure]:
+    """Index every failing item now, whatever its backoff; what still fails."""
+    ids = [failure.item_id for failure in failures()]
+    with backend.writing(), Session(db.engine) as session:
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start:start + BATCH_SIZE]
+            items = session.scalars(select(Item).where(Item.id.in_(chunk))).all()
+            found = {item.id for item in items}
+            failed = backend.apply(items, [i for i in chunk if i not in found])
+            settle(session, chunk, failed)
+            session.commit()
+    return failures()
+
+
+def _rebuilt(failed: IndexFailures) -> None:
+    """After a rebuild, which indexed every item: the items it failed on keep
+    (or get) a failure row, every other item's failure row goes."""
+    with Session(db.engine) as session:
+        failing = session.scalars(select(IndexTask.item_id).where(IndexTask.attempts > 0)).all()
+        settle(session, set(failing) | set(failed), failed)
+        session.commit()
+
+
+def pending() -> int:
+    """Outbox rows not yet applied (failing items' rows not counted)."""
+    with Session(db.engine) as session:
+        return session.scalar(select(func.count()).select_from(IndexTask)
+                              .where(IndexTask.attempts == 0)) or 0
 
 
 def check(backend: SearchBackend, *, labels_too: bool = True) -> IndexReport:
@@ -114,7 +237,8 @@ def check(backend: SearchBackend, *, labels_too: bool = True) -> IndexReport:
     permission labels with the rules, unless ``labels_too`` is off)."""
     with Session(db.engine) as session:
         rows = session.execute(select(Item.id, Item.updated_at)).all()
-        waiting = session.scalar(select(func.count()).select_from(IndexTask)) or 0
+        waiting = session.scalar(select(func.count()).select_from(IndexTask)
+                                 .where(IndexTask.attempts == 0)) or 0
     expected = {item_id: (updated.isoformat() if updated else "") for item_id, updated in rows}
     indexed = backend.stamps()
     return IndexReport(
@@ -180,7 +304,9 @@ def repair(backend: SearchBackend, report: IndexReport | None = None, *,
                 )
                 orphans = report.orphans if start == 0 else []
                 if items or orphans:
-                    backend.apply(items, orphans)
+                    failed = backend.apply(items, orphans)
+                    settle(session, [item.id for item in items], failed)
+                    session.commit()
                     log.info("search index repaired: %d items, %d removed",
                              len(items), len(orphans))
     return report
@@ -223,8 +349,10 @@ def id_batches(ids: Sequence[int], size: int = REBUILD_BATCH
 
 def rebuild(backend: SearchBackend, progress: ProgressFn | None = None) -> int:
     """Recompute every item's permission labels (a plugin's rule may have
-    changed), then rebuild the whole index from the database and swap it in."""
+    changed), then rebuild the whole index from the database and swap it in;
+    the items a plugin failed on are recorded (:func:`failures` lists them)."""
     relabel()
     # The labels were just written: catching up needs only the items' stamps.
     return backend.rebuild(item_batches, progress=progress,
-                           finish=lambda fresh: repair(fresh, labels_too=False))
+                           finish=lambda fresh: repair(fresh, labels_too=False),
+                           failed=_rebuilt)

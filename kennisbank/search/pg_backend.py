@@ -59,13 +59,16 @@ from ..extensions import db
 from ..models import Item
 from . import pg_cache
 from .backend import (
+    FailedFn,
     Hit,
+    IndexFailures,
     ProgressFn,
     SearchBackend,
     SearchQuery,
     SearchResult,
     SearchUnavailable,
 )
+from .outbox import settle
 from .parallel import run_parts
 from .pg_document import document_row, quote, signature
 from .pg_plan import TextQuery, alternative_query, as_tsquery, plan_query
@@ -147,8 +150,11 @@ class PostgresBackend:
         _, ids = session.info.setdefault(PENDING_KEY, (self, set()))
         ids.add(item_id)
 
-    def write(self, session: Session, ids: Iterable[int], *, words: bool = True) -> None:
-        """Bring the rows of ``ids`` in line with the items as ``session`` sees them."""
+    def write(self, session: Session, ids: Iterable[int], *,
+              words: bool = True) -> IndexFailures:
+        """Bring the rows of ``ids`` in line with the items as ``session`` sees them;
+        returns the items a plugin failed on (their rows are written all the same)."""
+        failed: IndexFailures = {}
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), REBUILD_BATCH):
             chunk = wanted[start:start + REBUILD_BATCH]
@@ -156,9 +162,10 @@ class PostgresBackend:
             # comes back naive), as every later stamp comparison will read them.
             items = session.scalars(select(Item).where(Item.id.in_(chunk))
                                     .execution_options(populate_existing=True)).all()
-            rows = [document_row(item, self.registry, self.signature) for item in items]
+            rows = [document_row(item, self.registry, self.signature, failed) for item in items]
             found = {row["item_id"] for row in rows}
             self._store(session, rows, [i for i in chunk if i not in found], words=words)
+        return failed
 
     def _store(self, session: Session, rows: list[dict[str, Any]], gone: Sequence[int], *,
                words: bool = True, only_newer: bool = False) -> None:
@@ -208,16 +215,17 @@ class PostgresBackend:
 
     # Writing, in transactions of its own (outbox, repair, rebuild)
 
-    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> IndexFailures:
         ids = {item.id for item in items} | set(delete_ids)
         if not ids:
-            return
+            return {}
         with Session(db.engine) as session:
             # Lock the items first: an edit committing meanwhile cannot be overwritten
             # with an older state, and the rows are built from what is there now.
             session.execute(select(Item.id).where(Item.id.in_(sorted(ids))).with_for_update())
-            self.write(session, ids)
+            failed = self.write(session, ids)
             session.commit()
+        return failed
 
     def index(self, items: Iterable[Item]) -> None:
         self.apply(items, ())
@@ -258,6 +266,7 @@ class PostgresBackend:
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
+        failed: FailedFn | None = None,
     ) -> int:
         """Rewrite every row in batches, each its own transaction, so searches go
         on and always see whole rows; a row that an edit wrote meanwhile is
@@ -265,20 +274,28 @@ class PostgresBackend:
         words afresh and let ``finish`` repair what changed meanwhile."""
         registry, row_signature = self.registry, self.signature
 
-        def work(part: int, parts: int, report: Callable[[int], None]) -> tuple[int, None]:
+        def work(part: int, parts: int,
+                 report: Callable[[int], None]) -> tuple[int, IndexFailures]:
             count = 0
+            mine: IndexFailures = {}
             with Session(db.engine) as session:
                 for batch in source(part, parts):
-                    rows = [document_row(item, registry, row_signature) for item in batch]
+                    rows = [document_row(item, registry, row_signature, mine) for item in batch]
                     self._store(session, rows, (), words=False, only_newer=True)
                     session.commit()
                     count += len(batch)
                     report(len(batch))
-            return count, None
+            return count, mine
 
+        failures: IndexFailures = {}
         with self.writing():
-            count = sum(n for n, _ in run_parts(work, self.rebuild_procs, progress))
+            count = 0
+            for number, mine in run_parts(work, self.rebuild_procs, progress):
+                count += number
+                failures.update(mine)
             self.recount_words()
+        if failed is not None:  # before ``finish``, which records its own failures
+            failed(failures)
         if finish is not None:
             finish(self)  # takes the lock itself (outbox.repair)
         return count
@@ -510,12 +527,17 @@ def _autocommit(connection: Connection) -> Connection:
 
 @event.listens_for(Session, "before_commit")
 def _index_before_commit(session: Session) -> None:
-    """Write the search rows of the items queued in this transaction, in it."""
+    """Write the search rows of the items queued in this transaction, in it.
+
+    A plugin failing on an item never fails the save: the row is written with
+    what the others gave, and the failure is recorded with the item in the
+    same transaction (:func:`.outbox.settle`), for ``check-index`` to list
+    and the index worker to retry."""
     pending = session.info.pop(PENDING_KEY, None)
     if pending:
         backend, ids = pending
         session.flush()
-        backend.write(session, ids)
+        settle(session, ids, backend.write(session, ids))
 
 
 @event.listens_for(Session, "after_commit")

@@ -31,12 +31,14 @@ from ..auth.labels import PUBLIC
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
+from ..plugins import HookFailure
 from .analysis import (
     keyword_analyzer,
     normalize_keyword,
     term_positions,
     word_terms,
 )
+from .backend import IndexFailures
 from .document import build_document
 from .schema import ANALYSIS_VERSION, facet_names, text_names
 from .vocabulary import vocabulary
@@ -145,9 +147,14 @@ def _numbers(facets: dict[str, list[str]]) -> dict[str, float]:
     return found
 
 
-def document_row(item: Item, registry: Registry, row_signature: str) -> dict[str, Any]:
-    """The ``search_documents`` values of ``item`` (the vectors as literals)."""
-    document = build_document(item, registry)
+def document_row(item: Item, registry: Registry, row_signature: str,
+                 failed: IndexFailures | None = None) -> dict[str, Any]:
+    """The ``search_documents`` values of ``item`` (the vectors as literals); a
+    plugin failing on it is added to ``failed`` (the row is written anyway)."""
+    failures: list[HookFailure] = []
+    document = build_document(item, registry, failures)
+    if failures and failed is not None:
+        failed[item.id] = failures
     texts: dict[str, dict[str, str]] = document["text"]
     vector, extra = VectorBuilder(), VectorBuilder()
     names = text_names(registry)

@@ -29,7 +29,7 @@ from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
 from ..content.types import Labels
 from ..models import Item
-from ..plugins import hook
+from ..plugins import current_plugins
 from . import outbox
 from .backend import (
     DEFAULT_PER_PAGE,
@@ -400,17 +400,14 @@ class SearchService:
 
 def _translator() -> Callable[[str, str, str], list[str]] | None:
     """A plugin's machine translation (``translate_query``), if one is installed;
-    a failing one is logged and searching goes on with the lexicon alone."""
-    caller = hook().translate_query
-    if not caller.get_hookimpls():
+    a failing one is logged, named, and searching goes on with the lexicon alone."""
+    plugins = current_plugins()
+    if not plugins.implemented("translate_query"):
         return None
 
     def translate(text: str, source: str, target: str) -> list[str]:
-        try:
-            found = caller(text=text, source=source, target=target)
-        except Exception:
-            log.exception("translate_query failed; searching with the lexicon only")
-            return []
+        found = plugins.contain_first("translate_query", text=text, source=source,
+                                      target=target)
         if isinstance(found, str):
             found = [found]
         return [str(t) for t in found or () if str(t).strip()]

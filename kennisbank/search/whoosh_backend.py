@@ -36,7 +36,9 @@ from ..content.registry import Registry
 from ..models import Item
 from .backend import (
     MAX_RESULT_WINDOW,
+    FailedFn,
     Hit,
+    IndexFailures,
     ProgressFn,
     SearchBackend,
     SearchQuery,
@@ -200,11 +202,12 @@ class WhooshBackend:
             name = self._current_name()
         return whoosh_index.open_dir(str(self.root / str(name)))
 
-    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> None:
+    def apply(self, items: Iterable[Item], delete_ids: Iterable[int]) -> IndexFailures:
+        failed: IndexFailures = {}
         with self.writing():
             ix = self._index_for_writing()
             names = set(ix.schema.names())
-            documents = [document_fields(item, self.registry, names) for item in items]
+            documents = [document_fields(item, self.registry, names, failed) for item in items]
             writer = ix.writer(**writer_options(timeout=WHOOSH_LOCK_TIMEOUT))
             try:
                 for item_id in delete_ids:
@@ -219,11 +222,13 @@ class WhooshBackend:
             except BaseException:
                 _release_after_failed_commit(writer)
                 raise
+        return failed
 
     def bulk_apply(self, source: Source, replace: Sequence[int],
-                   progress: ProgressFn | None = None) -> int:
+                   progress: ProgressFn | None = None) -> tuple[int, IndexFailures]:
         """Index the items of ``source`` and drop the other ids of ``replace``,
-        in one commit, built in parallel as a rebuild is (:func:`build_index`).
+        in one commit, built in parallel as a rebuild is (:func:`build_index`);
+        returns the number indexed and the items a plugin failed on.
 
         For large batches of changes (an import): one process with one
         writer per batch spends most of its time writing the same terms'
@@ -259,11 +264,14 @@ class WhooshBackend:
         *,
         progress: ProgressFn | None = None,
         finish: Callable[[SearchBackend], None] | None = None,
+        failed: FailedFn | None = None,
     ) -> int:
         name, ix = self._create_dir()
         try:
-            count = build_index(ix, str(self.root / name), self.registry, source,
-                                self.rebuild_procs, progress)
+            count, failures = build_index(ix, str(self.root / name), self.registry, source,
+                                          self.rebuild_procs, progress)
+            if failed is not None:  # before ``finish``, which records its own failures
+                failed(failures)
             with self.writing():
                 if finish is not None:
                     finish(WhooshBackend(self.root, self.registry, pinned=name))

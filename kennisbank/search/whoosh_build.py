@@ -25,8 +25,9 @@ from ..auth.labels import PUBLIC
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..models import Item
+from ..plugins import HookFailure
 from .analysis import normalize_keyword
-from .backend import ProgressFn
+from .backend import IndexFailures, ProgressFn
 from .doctable import encode_meta
 from .document import build_document
 from .parallel import run_parts
@@ -55,9 +56,14 @@ def writer_options(**extra: Any) -> dict[str, Any]:
     return {"codec": Codec(), **extra}
 
 
-def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str, Any]:
-    """The Whoosh fields of ``item``, limited to the fields the index has."""
-    document = build_document(item, registry)
+def document_fields(item: Item, registry: Registry, names: set[str],
+                    failed: IndexFailures | None = None) -> dict[str, Any]:
+    """The Whoosh fields of ``item``, limited to the fields the index has; a
+    plugin failing on it is added to ``failed`` (the item is indexed anyway)."""
+    failures: list[HookFailure] = []
+    document = build_document(item, registry, failures)
+    if failures and failed is not None:
+        failed[item.id] = failures
     texts: dict[str, dict[str, str]] = document["text"]
     fields: dict[str, Any] = {
         "id": str(document["id"]),
@@ -95,48 +101,55 @@ def document_fields(item: Item, registry: Registry, names: set[str]) -> dict[str
 
 
 def _write_part(ix: Index, writer: Any, registry: Registry, source: Source, part: int,
-                parts: int, report: Callable[[int], None]) -> int:
+                parts: int, report: Callable[[int], None], failed: IndexFailures) -> int:
     names = set(ix.schema.names())
     count = 0
     for batch in source(part, parts):
         for item in batch:
-            writer.add_document(**document_fields(item, registry, names))
+            writer.add_document(**document_fields(item, registry, names, failed))
         count += len(batch)
         report(len(batch))
     return count
 
 
 def build_index(ix: Index, path: str, registry: Registry, source: Source, procs: int,
-                progress: ProgressFn | None = None, *, replace: Iterable[int] = ()) -> int:
-    """Add the items of ``source`` to ``ix`` with ``procs`` processes, in one commit.
+                progress: ProgressFn | None = None, *, replace: Iterable[int] = ()
+                ) -> tuple[int, IndexFailures]:
+    """Add the items of ``source`` to ``ix`` with ``procs`` processes, in one commit;
+    returns the number of items and those a plugin failed on.
 
     The documents of the ids in ``replace`` that ``ix`` already holds are
     deleted in that same commit, so a reader sees either the old documents or
     the new ones (an empty index, as in a rebuild, has none to delete).
     """
+    failed: IndexFailures = {}
     if procs <= 1:
         writer = ix.writer(**writer_options(limitmb=MEMORY_MB))
         try:
             _delete(writer, replace)
-            count = _write_part(ix, writer, registry, source, 0, 1, progress or (lambda n: None))
+            count = _write_part(ix, writer, registry, source, 0, 1,
+                                progress or (lambda n: None), failed)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        return count
+        return count, failed
 
     def work(part: int, parts: int, report: Callable[[int], None]) -> tuple[int, Any]:
         """One forked worker: its share of the items into one new segment."""
         worker_ix = whoosh_index.open_dir(path)
         writer = SegmentWriter(worker_ix, _lk=False, **writer_options(limitmb=MEMORY_MB))
-        count = _write_part(worker_ix, writer, registry, source, part, parts, report)
+        mine: IndexFailures = {}
+        count = _write_part(worker_ix, writer, registry, source, part, parts, report, mine)
         if not count:
             writer._close_segment()
-            return 0, None
-        return count, writer._finalize_segment()
+            return 0, (None, mine)
+        return count, (writer._finalize_segment(), mine)
 
     results = run_parts(work, procs, progress)
-    segments = [segment for _, segment in results if segment is not None]
+    segments = [segment for _, (segment, _failed) in results if segment is not None]
+    for _, (_segment, mine) in results:
+        failed.update(mine)
     writer = ix.writer(**writer_options())
     try:
         _delete(writer, replace)
@@ -147,7 +160,7 @@ def build_index(ix: Index, path: str, registry: Registry, source: Source, procs:
     # the workers' segments join them. Whoosh's usual merging of small
     # segments happens at a later ordinary commit.
     writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
-    return sum(count for count, _ in results)
+    return sum(count for count, _ in results), failed
 
 
 def _delete(writer: Any, ids: Iterable[int]) -> None:

@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, or_
 
-from ..auth.policy import can, visibility
+from ..auth.policy import can, may_read_collection, visibility
 from ..config import LANGUAGES
 from ..content.registry import current_registry
 from ..content.types import label_in
@@ -74,8 +74,7 @@ def _published() -> Select[Any]:
 
 def _may_read() -> None:
     """Anonymous visitors of a closed instance (``PUBLIC`` off) are asked to log in."""
-    probe = Item(status="published", sector="", translations=[])
-    if not can(current_user, "view", probe):
+    if not may_read_collection(current_user):
         person()
 
 

@@ -6,12 +6,12 @@ from flask import abort, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..auth.policy import can, visibility
+from ..auth.policy import can, may_read_collection, visibility
 from ..content.display import field_rows
 from ..content.registry import current_registry
 from ..extensions import db
 from ..models import City, Item
-from ..plugins import hook
+from ..plugins import current_plugins
 from ..search.backend import SearchUnavailable
 from ..search.service import related
 from . import bp, itemfacts
@@ -24,7 +24,7 @@ RECENT_COUNT = 12
 @bp.route("/")
 def home() -> str:
     """Recent practices the reader may see, newest publication first."""
-    if not can(current_user, "view", _probe_published()):
+    if not may_read_collection(current_user):
         abort(401)
     query = (
         db.select(Item)
@@ -64,11 +64,6 @@ def _partner_cities() -> list[City]:
     return sorted(cities, key=lambda c: (PARTNER_RELATIONS.index(c.relation), c.name))
 
 
-def _probe_published() -> Item:
-    """A stand-in published item: may this visitor read published content at all?"""
-    return Item(status="published", sector="", translations=[])
-
-
 @bp.route("/items/<int:item_id>")
 def item(item_id: int) -> str:
     """An item in the reader's language, or in the language it has, with a notice."""
@@ -82,7 +77,7 @@ def item(item_id: int) -> str:
     lang = page_lang()
     translation = found.best_translation(lang)
     ctype = current_registry().types[found.type]
-    custom = hook().render_item_fields(item=found, lang=lang)
+    custom = current_plugins().contain_first("render_item_fields", item=found, lang=lang)
     rows = [] if custom is not None else field_rows(
         ctype, found.fields or {}, translation.fields or {}, lang
     )

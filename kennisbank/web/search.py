@@ -16,9 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..auth.policy import can
+from ..auth.policy import may_read_collection
 from ..content.types import label_in
-from ..models import Item
 from ..search.backend import SearchUnavailable
 from ..search.service import (
     BadSearchRequest,
@@ -118,7 +117,7 @@ def _helpers(params: SearchParams) -> dict[str, Any]:
 @bp.route("/search")
 def page() -> Any:
     """Search results, facets and pagination for the query in the address."""
-    if not can(current_user, "view", Item(status="published", sector="", translations=[])):
+    if not may_read_collection(current_user):
         abort(401)
     lang = page_lang()
     try:
