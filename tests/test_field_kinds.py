@@ -30,13 +30,14 @@ from tests.pagehtml import Page
 NBSP = "\xa0"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    root = tmp_path_factory.mktemp("kinds")
-    return make_app(root, EXTRA_PLUGINS=[MoneyPlugin(compile_catalog(root / "catalogs"))])
+@pytest.fixture
+def app(tmp_path) -> Flask:
+    """One app per test: on PostgreSQL each test's database is emptied when it ends."""
+    catalogs = compile_catalog(tmp_path / "catalogs")
+    return make_app(tmp_path, EXTRA_PLUGINS=[MoneyPlugin(catalogs)])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
     with app.app_context():
         admin = User(email="admin@example.org", name="Admin", role="admin", sectors=[])
@@ -245,7 +246,7 @@ def test_the_form_shows_the_kind_s_message_next_to_the_amount(app: Flask, people
 # -- display and search -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def published(app: Flask, people) -> int:
     client = app.test_client()
     response = post(client, people, grant("Rainwater gardens", {"amount": "1250.00",
