@@ -284,3 +284,26 @@ def test_the_currency_is_a_facet_with_labels_in_each_language(app: Flask, publis
     assert {f["label"] for f in dutch} == {"Euro", "Britse pond"}
     only = client.get("/api/v1/search?lang=en&amount=GBP").get_json()
     assert [r["title"] for r in only["results"]] == ["Harbour study"]
+
+
+def test_the_kind_s_form_control_and_display_are_valid_html(app: Flask, people, published,
+                                                            tmp_path) -> None:
+    """The kind renders its own control: the Nu checker sees it as the suite's pages."""
+    from tests.test_html_validity import checker, run_checker
+
+    command = checker()
+    client = app.test_client()
+    login(client, people["author"])
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    wrong = {"type": "grant", "sector": "ngo", "nl-title": "Fout", "f-amount-amount": "x",
+             "f-amount-currency": "EUR"}
+    pages = {
+        "form-en": client.get("/en/items/new?type=grant"),
+        "form-errors-nl": client.post("/nl/items/new?type=grant", data=wrong),
+        "item-nl": client.get(f"/nl/items/{published}"),
+    }
+    for name, response in pages.items():
+        assert response.status_code in (200, 422), name
+        (folder / f"{name}.html").write_bytes(response.data)
+    assert run_checker(command, folder) == {}
