@@ -2,8 +2,10 @@
 
 HTML pages carry their language in the URL (``/nl/...``, ``/en/...``), so every
 page has a stable address per language that can be shared and indexed. Outside
-those pages (the API, errors before routing) the ``lang`` parameter, then the
-user's preference, then ``Accept-Language`` decide.
+those pages (errors before routing) the ``lang`` parameter, then the user's
+preference, then ``Accept-Language`` decide. The API has one rule for every
+answer, its errors included: the ``lang`` parameter, else ``Accept-Language``,
+else English (a program's default reader), whoever the token belongs to.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from flask_login import current_user
 
 from .config import LANGUAGES
 
+#: The API's addresses; their language follows :func:`api_language`.
+API_PREFIX = "/api/"
+#: The API's language when neither ``lang`` nor ``Accept-Language`` names one.
+API_DEFAULT_LANGUAGE = "en"
 #: Where the compiled core catalogs are: inside the package once built, else the source tree.
 PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
 SOURCE_TRANSLATIONS = Path(__file__).parent.parent / "translations"
@@ -43,6 +49,8 @@ def current_language() -> str:
         arg = request.args.get("lang")
     except RuntimeError:
         return current_app.config["DEFAULT_LANGUAGE"]
+    if request.path.startswith(API_PREFIX):
+        return api_language()
     if arg in LANGUAGES:
         return arg
     if getattr(current_user, "is_authenticated", False):
@@ -50,6 +58,18 @@ def current_language() -> str:
         if preferred in LANGUAGES:
             return preferred
     return browser_language()
+
+
+def api_language() -> str:
+    """The API's language: ``lang`` when it names one, else ``Accept-Language``, else English.
+
+    A ``lang`` naming no language is refused by the endpoints that take it,
+    in this same language.
+    """
+    arg = request.args.get("lang")
+    if arg in LANGUAGES:
+        return arg
+    return request.accept_languages.best_match(LANGUAGES) or API_DEFAULT_LANGUAGE
 
 
 def browser_language() -> str:
