@@ -115,6 +115,19 @@ def _show(key: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def _show_value(type_name: str | None, name: str, value: Any, lang: str) -> str:
+    """A type's field value as its kind writes it in plain text; else :func:`_show`."""
+    registry = current_registry()
+    ctype = registry.type(type_name or "")
+    fld = ctype.field(name) if ctype is not None else None
+    if fld is None or value is None or value == "" or value == [] or value == {}:
+        return _show(name, value, lang)
+    try:
+        return registry.kind(fld.kind).plain_text(value, fld, lang)
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError):
+        return str(value)  # saved under an earlier definition of the field
+
+
 def _field_label(type_name: str | None, name: str, lang: str) -> str:
     ctype = current_registry().type(type_name or "")
     fld = ctype.field(name) if ctype is not None else None
@@ -146,7 +159,8 @@ def snapshot_changes(
             changes.append(_change(key, str(CORE_LABELS[key]), None, old, new))
     old_fields, new_fields = before.get("fields") or {}, after.get("fields") or {}
     for name in _ordered(old_fields, new_fields):
-        old, new = _show(name, old_fields.get(name), lang), _show(name, new_fields.get(name), lang)
+        old = _show_value(type_name, name, old_fields.get(name), lang)
+        new = _show_value(type_name, name, new_fields.get(name), lang)
         if old != new:
             changes.append(
                 _change(f"fields.{name}", _field_label(type_name, name, lang), None, old, new)
@@ -155,8 +169,8 @@ def snapshot_changes(
     for text_lang in sorted(old_tr.keys() | new_tr.keys()):
         old_text, new_text = old_tr.get(text_lang) or {}, new_tr.get(text_lang) or {}
         for name in _ordered(old_text, new_text):
-            old = _show(name, old_text.get(name), lang)
-            new = _show(name, new_text.get(name), lang)
+            old = _show_value(type_name, name, old_text.get(name), lang)
+            new = _show_value(type_name, name, new_text.get(name), lang)
             if old != new:
                 label = _field_label(type_name, name, lang)
                 changes.append(

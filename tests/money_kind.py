@@ -137,8 +137,11 @@ class MoneyKind(FieldKind):
 
     # -- reading ----------------------------------------------------------------------------
 
+    def plain_text(self, value: Any, fld: Field, lang: str) -> str:
+        return format_currency(Decimal(value["amount"]), value["currency"], locale=lang)
+
     def display(self, value: Any, fld: Field, lang: str) -> Markup:
-        return escape(format_currency(Decimal(value["amount"]), value["currency"], locale=lang))
+        return escape(self.plain_text(value, fld, lang))
 
     def search_text(self, value: Any, fld: Field, lang: str) -> str:
         code = value["currency"]

@@ -224,6 +224,9 @@ def test_the_form_creates_and_edits_an_amount(app: Flask, people) -> None:
     with app.app_context():
         assert db.session.get(Item, item_id).fields["amount"] == {
             "amount": "99.00", "currency": "USD"}
+    history = text_of(client.get(f"/en/items/{item_id}/history").get_data(as_text=True))
+    assert "Amount granted €1,250.50" in history  # the first version, as the kind writes it
+    assert "$99" in history and "{'amount'" not in history  # the change, diffed as text
 
 
 def test_the_form_shows_the_kind_s_message_next_to_the_amount(app: Flask, people) -> None:

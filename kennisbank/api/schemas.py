@@ -2,9 +2,10 @@
 
 One definition serves three readers: the OpenAPI document publishes these
 schemas, ``POST``/``PATCH /items`` check every body against them, and the
-schemathesis tests generate requests from them. Limits come from the same
-constants and settings :mod:`kennisbank.content.validation` enforces, so
-the document cannot drift from the behaviour.
+schemathesis tests generate requests from them. A field's schema is its
+kind's (:meth:`kennisbank.content.kinds.FieldKind.json_schema`), and the
+item's own keys take their limits from :mod:`kennisbank.content.validation`,
+so the document cannot drift from the behaviour.
 
 Why the API checks a schema before the content service: the service is
 lenient where forms and imports need it (an empty status means draft, a
@@ -13,8 +14,9 @@ deserves the exact contract it was given, so the API first holds a body to
 the published schema, then lets the service apply what no schema can say
 (an end date after the start date, the plugins' ``validate_item`` rules).
 Each schema is at least as strict as the service, so a body that passes it
-fails the service only on those rules. Messages reuse the service's wording,
-in the caller's language.
+fails the service only on those rules. A field value the schema refuses is
+described by the validator itself (its kind's message), in the caller's
+language; the item's own keys are described in the validator's words.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 These two dataclasses are the whole schema language. The same definitions drive
 validation (forms, API, import), the search index, the API's schema document and
 the generated edit forms, so a plugin declares a field once and gets the rest.
+What a field's values are is its kind's business (:mod:`kennisbank.content.kinds`).
 """
 
 from __future__ import annotations

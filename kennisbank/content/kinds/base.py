@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
@@ -129,8 +130,6 @@ class FieldKind:
     def schema_message(self, fld: Field) -> str:
         """The message for a value :meth:`json_schema` refuses but :meth:`clean` takes
         (such as ``"nl"`` for a country, which the lenient validator upper-cases)."""
-        from flask_babel import gettext as _
-
         return _("This value is not valid.")
 
     # -- the edit form ------------------------------------------------------------------
@@ -171,6 +170,13 @@ class FieldKind:
     def display(self, value: Any, fld: Field, lang: str) -> Markup:
         """The value as safe HTML for a reader of ``lang``."""
         return escape(str(value))
+
+    def plain_text(self, value: Any, fld: Field, lang: str) -> str:
+        """The value as plain text a reader recognises; the revision history
+        compares and shows these (so Markdown stays source, to see what changed)."""
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
 
     def search_text(self, value: Any, fld: Field, lang: str) -> str:
         """The words a reader of ``lang`` may search the value by (plain text)."""

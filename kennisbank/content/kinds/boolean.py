@@ -46,6 +46,9 @@ class BooleanKind(FieldKind):
     def display(self, value: Any, fld: Field, lang: str) -> Markup:
         return escape(label_in(BOOLEAN_LABELS["true" if value else "false"], lang).lower())
 
+    def plain_text(self, value: Any, fld: Field, lang: str) -> str:
+        return "✓" if value else "✗"
+
     def facet_values(self, value: Any, fld: Field) -> list[str]:
         return ["true" if value else "false"]
 

@@ -71,6 +71,9 @@ class ChoiceKind(FieldKind):
     def display(self, value: Any, fld: Field, lang: str) -> Markup:
         return escape(", ".join(fld.choice_label(code, lang) for code in self.codes(value)))
 
+    def plain_text(self, value: Any, fld: Field, lang: str) -> str:
+        return ", ".join(fld.choice_label(code, lang) for code in self.codes(value))
+
     def search_text(self, value: Any, fld: Field, lang: str) -> str:
         return " ".join(fld.choice_label(code, lang) for code in self.codes(value))
 

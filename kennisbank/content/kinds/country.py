@@ -54,8 +54,11 @@ class CountryKind(FieldKind):
     def display(self, value: Any, fld: Field, lang: str) -> Markup:
         return escape(country_name(value, lang))
 
-    def search_text(self, value: Any, fld: Field, lang: str) -> str:
+    def plain_text(self, value: Any, fld: Field, lang: str) -> str:
         return country_name(value, lang) or str(value)
+
+    def search_text(self, value: Any, fld: Field, lang: str) -> str:
+        return self.plain_text(value, fld, lang)
 
     def facet_label(self, code: str, fld: Field, lang: str) -> str:
         return country_name(code, lang) or code
