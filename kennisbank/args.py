@@ -23,27 +23,30 @@ class ArgReader:
     """Reads parameters from a ``MultiDict``, collecting every problem in :attr:`errors`.
 
     A parameter with a problem reads as its default, so a caller can go on and
-    report all problems at once.
+    report all problems at once. The API holds clients to its documented
+    parameters (``page=`` or a repeated ``lang`` is a mistake); ``lenient``
+    readers serve addresses HTML forms make, where an empty field means "not
+    chosen" and the first of repeated values counts.
     """
 
-    def __init__(self, args: Any, *, repeat_is_error: bool = True) -> None:
+    def __init__(self, args: Any, *, lenient: bool = False) -> None:
         self.args = args
-        self.repeat_is_error = repeat_is_error
+        self.lenient = lenient
         self.errors: dict[str, str] = {}
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
     def once(self, name: str) -> str | None:
-        """The parameter's value, stripped; ``None`` when absent or empty."""
+        """The parameter's value, stripped; ``None`` when absent (or empty, when lenient)."""
         values = self.args.getlist(name)
         if not values:
             return None
-        if len(values) > 1 and self.repeat_is_error:
+        if len(values) > 1 and not self.lenient:
             self.fail(name, _("Give this parameter once."))
             return None
         text = str(values[0]).strip()
-        return text or None
+        return None if self.lenient and not text else text
 
     def choice(self, name: str, choices: Iterable[str]) -> str | None:
         """One of ``choices``, or ``None``."""
@@ -66,9 +69,10 @@ class ArgReader:
 
     def switch(self, name: str, default: bool = True) -> bool:
         """An on/off parameter: ``1``/``0``, ``true``/``false``, ``on``/``off``, ``yes``/``no``."""
-        raw = (self.once(name) or "").lower()
-        if not raw:
+        raw = self.once(name)
+        if raw is None or (self.lenient and not raw):
             return default
+        raw = raw.lower()
         if raw in TRUE_WORDS:
             return True
         if raw in FALSE_WORDS:

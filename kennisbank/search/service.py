@@ -191,7 +191,7 @@ def parse_params(args: Any) -> SearchParams:
     Each facet's values come from the repeatable parameter named after it,
     each scope's value from the parameter named after it.
     """
-    reader = ArgReader(args, repeat_is_error=False)
+    reader = ArgReader(args, lenient=True)
     text = str(args.get("q", "") or "")[:MAX_QUERY_LENGTH]
     reader.choice("lang", LANGUAGES)
     sort = reader.choice("sort", sort_names())
