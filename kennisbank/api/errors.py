@@ -202,9 +202,12 @@ def json_object() -> dict[str, Any]:
     return value
 
 
-def read_args(check: Callable[[ArgReader], T]) -> T:
-    """``check`` run on the request's parameters; a 400 naming every problem it found."""
-    reader = ArgReader(request.args)
+def read_args(check: Callable[[ArgReader], T], *, lenient: bool = False) -> T:
+    """``check`` run on the request's parameters; a 400 naming every problem it found.
+
+    ``lenient`` for the search endpoints, which read parameters as the search page does.
+    """
+    reader = ArgReader(request.args, lenient=lenient)
     value = check(reader)
     if reader.errors:
         raise ApiError(400, _("Some parameters are not valid."), reader.errors)

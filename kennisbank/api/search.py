@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.policy import can
+from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Item
 from ..search.backend import SearchUnavailable
 from ..search.service import BadSearchRequest, parse_params, related, search
 from . import api_lang, bp, json_error
-from .errors import checked_lang
+from .errors import read_args
 
 RELATED_LIMIT = 5
 
@@ -52,7 +53,7 @@ def search_items() -> Response:
 @bp.get("/items/<int:item_id>/related")
 def related_items(item_id: int) -> Response:
     """Visible items like this one, never the item itself."""
-    checked_lang()
+    read_args(lambda args: args.choice("lang", LANGUAGES), lenient=True)
     found = db.session.get(Item, item_id)
     if found is None or not can(current_user, "view", found):
         if found is not None and found.status == "published" and not current_user.is_authenticated:
