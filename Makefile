@@ -83,7 +83,7 @@ PG_TESTS ?= tests/search tests/api tests/partners/test_search_scope.py \
   tests/test_validation.py tests/test_permissions.py tests/test_workflow.py \
   tests/test_revisions.py tests/test_postgres.py tests/test_shared_limits.py tests/test_health.py \
   tests/test_synonyms.py tests/mail tests/test_links.py tests/test_privacy.py tests/access \
-  tests/test_permission_labels.py tests/test_plugin_failures.py
+  tests/test_permission_labels.py tests/test_plugin_failures.py tests/test_field_kinds.py
 test: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 	$(if $(strip $(PG_TESTS)),KENNISBANK_TEST_DB=postgres KENNISBANK_TEST_SEARCH=postgres \

@@ -1,7 +1,8 @@
 """Kennisbank: a bilingual knowledge base of practices, extended by sector plugins.
 
-Plugin authors need three names from here: ``hookimpl``, ``ContentType`` and
-``Field``. Everything else is the core's business and may change.
+Plugin authors need these names from here: ``hookimpl``, ``ContentType``,
+``Field``, and for a new kind of field ``FieldKind`` with its ``Invalid``.
+Everything else is the core's business and may change.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from typing import Any
 
 from flask import Flask
 
+from .content.kinds import FieldKind, Invalid
 from .content.types import ContentType, Field
 from .hookspecs import hookimpl
 
-__all__ = ["ContentType", "Field", "create_app", "hookimpl"]
+__all__ = ["ContentType", "Field", "FieldKind", "Invalid", "create_app", "hookimpl"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flask import Blueprint, Flask
     from markupsafe import Markup
 
+    from .content.kinds import FieldKind
     from .content.types import ContentType
     from .models import Item, User
 
@@ -81,6 +82,25 @@ def register_content_types() -> list[ContentType] | None:
     registering the same name stop the start with both plugins named.
 
     :return: a list of :class:`kennisbank.ContentType`, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
+def register_field_kinds() -> list[FieldKind | type[FieldKind]] | None:
+    """Return the field kinds this plugin adds, for its own or other plugins' fields.
+
+    Called once while the app is built, before content types are collected.
+    A kind (:class:`kennisbank.FieldKind`) is one object that validates a value
+    (its messages are the API's too), gives its JSON Schema, its form control,
+    its display in each language, its search text and its facet values; see
+    ``plugins/README.md``. Kind names are global: a built-in name, or one two
+    plugins register, stops the start with the plugin named; so does a field
+    whose kind no enabled plugin registers.
+
+    :return: a list of :class:`kennisbank.FieldKind` subclasses or instances, or ``None``.
 
     On failure (start): the start stops, naming the plugin and this hook.
     """

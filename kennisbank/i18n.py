@@ -2,22 +2,29 @@
 
 HTML pages carry their language in the URL (``/nl/...``, ``/en/...``), so every
 page has a stable address per language that can be shared and indexed. Outside
-those pages (the API, errors before routing) the ``lang`` parameter, then the
-user's preference, then ``Accept-Language`` decide.
+those pages (errors before routing) the ``lang`` parameter, then the user's
+preference, then ``Accept-Language`` decide. The API has one rule for every
+answer, its errors included: the ``lang`` parameter, else ``Accept-Language``,
+else English (a program's default reader), whoever the token belongs to.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from .config import LANGUAGES
 
+#: The API's addresses; their language follows :func:`api_language`.
+API_PREFIX = "/api/"
+#: The API's language when neither ``lang`` nor ``Accept-Language`` names one.
+API_DEFAULT_LANGUAGE = "en"
 #: Where the compiled core catalogs are: inside the package once built, else the source tree.
 PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
 SOURCE_TRANSLATIONS = Path(__file__).parent.parent / "translations"
@@ -44,6 +51,8 @@ def current_language() -> str:
         arg = request.args.get("lang")
     except RuntimeError:
         return current_app.config["DEFAULT_LANGUAGE"]
+    if request.path.startswith(API_PREFIX):
+        return api_language()
     prefixed = path_language(request.path)
     if prefixed is not None:
         return prefixed
@@ -72,6 +81,18 @@ def path_language(path: str) -> str | None:
 FOREIGN_FALLBACK = "en"
 
 
+def api_language() -> str:
+    """The API's language: ``lang`` when it names one, else ``Accept-Language``, else English.
+
+    A ``lang`` naming no language is refused by the endpoints that take it,
+    in this same language.
+    """
+    arg = request.args.get("lang")
+    if arg in LANGUAGES:
+        return arg
+    return request.accept_languages.best_match(LANGUAGES) or API_DEFAULT_LANGUAGE
+
+
 def browser_language() -> str:
     """The best language from ``Accept-Language``.
 
@@ -87,9 +108,15 @@ def browser_language() -> str:
     return current_app.config["DEFAULT_LANGUAGE"]
 
 
+@lru_cache(maxsize=64)
 def language_name(code: str, ui_lang: str) -> str:
-    """A language's name in the reader's language, from CLDR ("Engels", "Dutch")."""
-    return Locale.parse(ui_lang).languages.get(code, code)
+    """A language's name in the reader's language, from CLDR, capitalised as a
+    label ("Engels", "Dutch"); an unknown code is shown as it is."""
+    try:
+        name = Locale.parse(code).get_language_name(ui_lang) or code
+    except (ValueError, LookupError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def other_language(lang: str) -> str:

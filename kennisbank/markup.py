@@ -9,6 +9,7 @@ a bug or option change in the renderer cannot open a hole.
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import nh3
@@ -74,3 +75,22 @@ def plain_text(text: str | None) -> str:
     if not text:
         return ""
     return html.unescape(nh3.clean(_renderer().render(text), tags=set())).strip()
+
+
+#: Characters and line starts that can make Markdown differ from its text.
+_MARKDOWN_SYNTAX = re.compile(r"[*_`#\[\]<>!|~\\&=]|^\s*(?:[-+]\s|\d+[.)]\s)", re.MULTILINE)
+
+
+def text_of(markdown: str | None) -> str:
+    """Markdown as the words a reader sees (``**fiets**`` -> ``fiets``).
+
+    Text without any Markdown syntax is already that, and most text is, so it
+    is kept as it is: rendering Markdown to HTML and stripping it again was a
+    tenth of the indexing time. ``plain_text`` returns HTML-escaped text, so
+    the result is unescaped (snippets escape it once, when shown).
+    """
+    if not markdown:
+        return ""
+    if not _MARKDOWN_SYNTAX.search(markdown):
+        return markdown.strip()
+    return html.unescape(plain_text(markdown))

@@ -102,14 +102,11 @@ def diff_text(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def _show(key: str, value: Any, lang: str, fld: Field | None = None) -> str:
-    """A stored value as a reader would recognise it: labels for codes (a choice
-    field's too), lists joined."""
+def _show(key: str, value: Any, lang: str) -> str:
+    """A stored core value as a reader would recognise it: labels for codes,
+    lists joined (a type's fields are shown by their kind: :func:`_show_value`)."""
     if value is None or value == "" or value == []:
         return ""
-    if fld is not None and fld.choices and fld.kind in ("choice", "multichoice"):
-        codes = value if isinstance(value, list) else [value]
-        return ", ".join(fld.choice_label(str(code), lang) for code in codes)
     registry = current_registry()
     if key == "status":
         return status_label(value)
@@ -126,6 +123,17 @@ def _show(key: str, value: Any, lang: str, fld: Field | None = None) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _show_value(type_name: str | None, name: str, value: Any, lang: str) -> str:
+    """A type's field value as its kind writes it in plain text; else :func:`_show`."""
+    fld = _field(type_name, name)
+    if fld is None or value is None or value == "" or value == [] or value == {}:
+        return _show(name, value, lang)
+    try:
+        return current_registry().kind(fld.kind).plain_text(value, fld, lang)
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError):
+        return str(value)  # saved under an earlier definition of the field
 
 
 def _field(type_name: str | None, name: str) -> Field | None:
@@ -166,9 +174,8 @@ def snapshot_changes(
             changes.append(_change(key, str(CORE_LABELS[key]), None, old, new))
     old_fields, new_fields = before.get("fields") or {}, after.get("fields") or {}
     for name in _ordered(old_fields, new_fields):
-        fld = _field(type_name, name)
-        old = _show(name, old_fields.get(name), lang, fld)
-        new = _show(name, new_fields.get(name), lang, fld)
+        old = _show_value(type_name, name, old_fields.get(name), lang)
+        new = _show_value(type_name, name, new_fields.get(name), lang)
         if old != new:
             changes.append(
                 _change(f"fields.{name}", _field_label(type_name, name, lang), None, old, new)
@@ -177,9 +184,8 @@ def snapshot_changes(
     for text_lang in sorted(old_tr.keys() | new_tr.keys()):
         old_text, new_text = old_tr.get(text_lang) or {}, new_tr.get(text_lang) or {}
         for name in _ordered(old_text, new_text):
-            fld = _field(type_name, name)
-            old = _show(name, old_text.get(name), lang, fld)
-            new = _show(name, new_text.get(name), lang, fld)
+            old = _show_value(type_name, name, old_text.get(name), lang)
+            new = _show_value(type_name, name, new_text.get(name), lang)
             if old != new:
                 label = _field_label(type_name, name, lang, text_lang)
                 changes.append(

@@ -23,6 +23,7 @@ from kennisbank import ContentType, Field, hookimpl, hookspecs
 from kennisbank.auth.passwords import hash_password
 from kennisbank.content.registry import current_registry
 from kennisbank.content.service import ValidationError, commit, delete_item, save_item
+from kennisbank.content.validation import validate_item_data
 from kennisbank.extensions import db
 from kennisbank.models import IndexTask, Item, ItemLabel, ItemTranslation, Revision, User
 from kennisbank.search.document import build_document
@@ -592,3 +593,19 @@ def test_hook_startup(tmp_path: Path) -> None:
     assert plugin.routes_seen  # called when the app is fully built
     app.test_client().get("/nl/")
     assert plugin.apps == [app]
+
+
+def test_hook_register_field_kinds(tmp_path: Path) -> None:
+    """A plugin's kind validates, is published in the API schema and named in errors;
+    tests/test_field_kinds.py follows one through every surface."""
+    from tests.money_kind import MoneyPlugin, compile_catalog
+
+    app = make_app(tmp_path, EXTRA_PLUGINS=[MoneyPlugin(compile_catalog(tmp_path / "mo"))])
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        registry = current_registry()
+        assert registry.owners["kind:money"] == "MoneyPlugin"
+        clean = validate_item_data(
+            item_data(type="grant", sector="ngo",
+                      fields={"amount": {"amount": "5", "currency": "EUR"}}), registry)
+        assert clean["fields"]["amount"] == {"amount": "5.00", "currency": "EUR"}

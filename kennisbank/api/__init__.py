@@ -25,7 +25,8 @@ def json_error(status: int, message: str, errors: dict[str, str] | None = None) 
 
 
 def api_lang() -> str:
-    """``lang`` parameter when valid, else the usual negotiation."""
+    """The API's language: ``lang``, else ``Accept-Language``, else English
+    (:func:`kennisbank.i18n.api_language`; errors are in it too)."""
     from ..i18n import current_language
 
     return current_language()

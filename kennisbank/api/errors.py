@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from ..args import ArgReader
 from ..auth import load_user_from_token
 from ..config import LANGUAGES
 from ..models import User
 from . import bp, json_error
 
+T = TypeVar("T")
 #: Defaults of the two body limits; an item is far smaller, an import can hold thousands.
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 DEFAULT_MAX_IMPORT_BODY = 16 * 1024 * 1024
@@ -200,14 +202,21 @@ def json_object() -> dict[str, Any]:
     return value
 
 
+def read_args(check: Callable[[ArgReader], T], *, lenient: bool = False) -> T:
+    """``check`` run on the request's parameters; a 400 naming every problem it found.
+
+    ``lenient`` for the search endpoints, which read parameters as the search page does.
+    """
+    reader = ArgReader(request.args, lenient=lenient)
+    value = check(reader)
+    if reader.errors:
+        raise ApiError(400, _("Some parameters are not valid."), reader.errors)
+    return value
+
+
 def single_arg(name: str) -> str | None:
-    """A query parameter given at most once; ``None`` when absent."""
-    values = request.args.getlist(name)
-    if not values:
-        return None
-    if len(values) > 1:
-        raise bad_parameter(name, _("Give this parameter once."))
-    return values[0]
+    """A query parameter given at most once; ``None`` when absent or empty."""
+    return read_args(lambda args: args.once(name))
 
 
 def bad_parameter(name: str, message: str) -> ApiError:
@@ -216,23 +225,12 @@ def bad_parameter(name: str, message: str) -> ApiError:
 
 def whole_number_arg(name: str, default: int, highest: int) -> int:
     """A positive whole number parameter from 1 to ``highest``."""
-    raw = single_arg(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= highest:
-        raise bad_parameter(
-            name, _("Must be a whole number from 1 to %(max)d.", max=highest)
-        )
-    return int(raw)
+    return read_args(lambda args: args.whole_number(name, default, highest))
 
 
 def choice_arg(name: str, choices: Iterable[str]) -> str | None:
     """A parameter that must be one of ``choices``; ``None`` when absent."""
-    raw = single_arg(name)
-    choices = list(choices)
-    if raw is not None and raw not in choices:
-        raise bad_parameter(name, _("Must be one of: %(choices)s.", choices=", ".join(choices)))
-    return raw
+    return read_args(lambda args: args.choice(name, choices))
 
 
 def checked_lang() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import LANGUAGES
+from ..content.kinds.text import text_pattern
 from ..content.registry import Registry
 from ..partners.cities import RELATIONS
 from ..partners.directory import FACETS
@@ -19,7 +20,6 @@ from ..partners.transfers import MAX_NOTE_LENGTH
 from .errors import MAX_ID
 from .openapi import extend
 from .partners import MAX_COMPARABLE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_LENGTH
-from .schemas import text_pattern
 from .specs import BOOLEAN, DATE_TIME, INTEGER, OPTIONAL_STRING, STRING, array, obj
 
 NUMBER = {"type": "number"}

@@ -19,6 +19,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..args import ArgReader
 from ..auth.policy import can, may_read_collection
 from ..config import LANGUAGES
 from ..content.service import commit
@@ -35,9 +36,9 @@ from . import api_lang, bp
 from .errors import (
     MAX_ID,
     ApiError,
-    bad_parameter,
     checked_lang,
     json_object,
+    read_args,
     unauthorized,
     whole_number_arg,
     writer,
@@ -115,15 +116,11 @@ def transfer_json(link: TransferLink, lang: str, item_id: int | None = None) -> 
 
 
 def _filters() -> dict[str, tuple[str, ...]]:
-    filters: dict[str, tuple[str, ...]] = {}
-    for name in FACETS:
-        values = list(dict.fromkeys(v.strip() for v in request.args.getlist(name) if v.strip()))
-        if len(values) > MAX_FILTER_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
-            raise bad_parameter(name, _("At most %(count)d values of %(length)d characters.",
-                                        count=MAX_FILTER_VALUES, length=MAX_VALUE_LENGTH))
-        if values:
-            filters[name] = tuple(values)
-    return filters
+    def read(args: ArgReader) -> dict[str, tuple[str, ...]]:
+        found = {name: args.values(name, MAX_FILTER_VALUES, MAX_VALUE_LENGTH) for name in FACETS}
+        return {name: values for name, values in found.items() if values}
+
+    return read_args(read)
 
 
 @bp.get("/organisations")

@@ -2,9 +2,10 @@
 
 One definition serves three readers: the OpenAPI document publishes these
 schemas, ``POST``/``PATCH /items`` check every body against them, and the
-schemathesis tests generate requests from them. Limits come from the same
-constants and settings :mod:`kennisbank.content.validation` enforces, so
-the document cannot drift from the behaviour.
+schemathesis tests generate requests from them. A field's schema is its
+kind's (:meth:`kennisbank.content.kinds.FieldKind.json_schema`), and the
+item's own keys take their limits from :mod:`kennisbank.content.validation`,
+so the document cannot drift from the behaviour.
 
 Why the API checks a schema before the content service: the service is
 lenient where forms and imports need it (an empty status means draft, a
@@ -13,8 +14,9 @@ deserves the exact contract it was given, so the API first holds a body to
 the published schema, then lets the service apply what no schema can say
 (an end date after the start date, the plugins' ``validate_item`` rules).
 Each schema is at least as strict as the service, so a body that passes it
-fails the service only on those rules. Messages reuse the service's wording,
-in the caller's language.
+fails the service only on those rules. A field value the schema refuses is
+described by the validator itself (its kind's message), in the caller's
+language; the item's own keys are described in the validator's words.
 """
 
 from __future__ import annotations
@@ -28,18 +30,20 @@ from flask_babel import gettext as _
 
 from .. import workflow
 from ..config import DEFAULTS, LANGUAGES
+from ..content.kinds.country import country_message, country_schema
+from ..content.kinds.dates import date_schema
+from ..content.kinds.text import text_schema
 from ..content.registry import Registry, current_registry
 from ..content.types import ContentType, Field, label_in
 from ..content.validation import (
-    DEFAULT_MAX_LENGTH,
-    EMAIL_RE,
-    MAX_NUMBER,
     MAX_TAG_LENGTH,
     MAX_TAGS,
     TOP_LEVEL_KEYS,
+    TOP_LEVEL_LENGTHS,
     ValidationError,
+    field_problem,
 )
-from ..content.vocab import THEMES, countries
+from ..content.vocab import THEMES
 from ..models import STATUSES
 
 CACHE_KEY = "kennisbank.api.schemas"
@@ -48,36 +52,6 @@ CACHE_KEY = "kennisbank.api.schemas"
 TRANSITION_STEPS: dict[str, str] = {}
 for _step in workflow.TRANSITIONS.values():
     TRANSITION_STEPS.setdefault(_step.target, _step.action)
-#: Lengths the validator applies to these keys (written inline there).
-TOP_LEVEL_LENGTHS = {"external_id": 200, "city": 120, "organisation": 200}
-#: Every character ``str.strip`` removes (all below U+3001): the validator
-#: strips before it checks, so "blank" and "one line" mean these characters.
-WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-
-
-def _escaped(chars: str) -> str:
-    """Characters as ``\\uXXXX`` escapes, read alike by ECMA, Python and Rust regexes."""
-    return "".join(f"\\u{ord(c):04x}" for c in chars)
-
-
-NUL = _escaped("\x00")
-BREAKS = _escaped("\n\r")
-SPACE = _escaped(WHITESPACE)
-#: The validator's email rule with ``\s`` spelled out, and NUL refused as everywhere.
-EMAIL_PATTERN = EMAIL_RE.pattern.replace(r"\s", SPACE + NUL)
-#: http(s), a host of URL characters (ASCII, so no Unicode look-alikes of ``/``), no spaces.
-URL_PATTERN = (
-    "^https?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+"
-    f"(?:[/?#][^{SPACE}{NUL}]*)?$"
-)
-
-
-def text_pattern(*, single_line: bool, required: bool) -> str:
-    """No NUL; no line breaks for one-line text; something besides spaces when required."""
-    allowed = f"[^{NUL}{BREAKS}]" if single_line else f"[^{NUL}]"
-    if not required:
-        return f"^{allowed}*$"
-    return f"^{allowed}*[^{SPACE}{NUL}]{allowed}*$"
 
 
 def _limit(name: str) -> int:
@@ -94,65 +68,13 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def string(max_length: int, *, single_line: bool = True, required: bool = False,
-           kind: str = "text") -> dict[str, Any]:
-    return {
-        "type": "string",
-        "maxLength": max_length,
-        "pattern": text_pattern(single_line=single_line, required=required),
-        "x-kind": kind,
-    }
-
-
 def field_value(fld: Field, lang: str) -> dict[str, Any]:
-    """The schema of one field's value, exactly as strict as the validator or stricter."""
-    kind = fld.kind
-    schema: dict[str, Any]
-    if kind in ("text", "keyword", "markdown"):
-        default = _limit("MAX_TEXT_LENGTH") if kind == "markdown" else DEFAULT_MAX_LENGTH[kind]
-        schema = string(fld.max_length or default, single_line=kind == "keyword",
-                        required=fld.required, kind=kind)
-    elif kind in ("url", "email"):
-        schema = {
-            "type": "string",
-            "maxLength": fld.max_length or DEFAULT_MAX_LENGTH[kind],
-            "pattern": URL_PATTERN if kind == "url" else EMAIL_PATTERN,
-            "x-kind": kind,
-        }
-    elif kind in ("integer", "decimal"):
-        low = -MAX_NUMBER if fld.min_value is None else max(-MAX_NUMBER, fld.min_value)
-        high = MAX_NUMBER if fld.max_value is None else min(MAX_NUMBER, fld.max_value)
-        schema = {"type": "integer" if kind == "integer" else "number",
-                  "minimum": low, "maximum": high}
-    elif kind == "date":
-        schema = {"type": "string", "format": "date", "x-kind": "date"}
-    elif kind == "boolean":
-        schema = {"type": "boolean"}
-    elif kind == "country":
-        schema = country()
-    elif kind == "choice":
-        schema = {"type": "string", "enum": list(fld.choices or {})}
-    else:
-        schema = {
-            "type": "array",
-            "items": {"type": "string", "enum": list(fld.choices or {})},
-            "x-kind": "multichoice",
-        }
-        if fld.required:
-            schema["minItems"] = 1
+    """The schema of one field's value: its kind's, with the field's label and help."""
+    schema = dict(current_registry().kind(fld.kind).json_schema(fld))
     schema["title"] = label_in(fld.label, lang, fld.name)
     if fld.help:
         schema["description"] = label_in(fld.help, lang)
     return schema
-
-
-def country() -> dict[str, Any]:
-    return {"type": "string", "enum": sorted(code for code, _name in countries("en")),
-            "x-kind": "country"}
-
-
-def date() -> dict[str, Any]:
-    return {"type": "string", "format": "date", "x-kind": "date"}
 
 
 def fields_object(fields: list[Field], lang: str, *, patch: bool) -> dict[str, Any]:
@@ -172,9 +94,10 @@ def fields_object(fields: list[Field], lang: str, *, patch: bool) -> dict[str, A
 def translation(ctype: ContentType, lang: str, *, patch: bool) -> dict[str, Any]:
     own = fields_object(ctype.translatable_fields, lang, patch=patch)
     properties = {
-        "title": string(_limit("MAX_TITLE_LENGTH"), required=True, kind="title"),
-        "summary": nullable(string(_limit("MAX_SUMMARY_LENGTH"), single_line=False)),
-        "body": nullable(string(_limit("MAX_TEXT_LENGTH"), single_line=False, kind="markdown")),
+        "title": text_schema(_limit("MAX_TITLE_LENGTH"), required=True, kind="title"),
+        "summary": nullable(text_schema(_limit("MAX_SUMMARY_LENGTH"), single_line=False)),
+        "body": nullable(text_schema(_limit("MAX_TEXT_LENGTH"), single_line=False,
+                                     kind="markdown")),
         **own["properties"],
     }
     schema: dict[str, Any] = {
@@ -205,21 +128,21 @@ def item_schema(ctype: ContentType, registry: Registry, lang: str, *,
     if not patch:
         translations["minProperties"] = 1
     has_required_fields = any(f.required for f in ctype.shared_fields)
-    tag = string(MAX_TAG_LENGTH)
+    tag = text_schema(MAX_TAG_LENGTH)
     properties: dict[str, Any] = {
         # An item always keeps an external id: a patch may change it, not remove it.
-        "external_id": (string(TOP_LEVEL_LENGTHS["external_id"]) if patch
-                        else nullable(string(TOP_LEVEL_LENGTHS["external_id"]))),
+        "external_id": (text_schema(TOP_LEVEL_LENGTHS["external_id"]) if patch
+                        else nullable(text_schema(TOP_LEVEL_LENGTHS["external_id"]))),
         "type": {"type": "string", "const": ctype.name},
         "status": {"type": "string", "enum": list(STATUSES)},
         "sector": sector if ctype.sector is None else nullable(sector),
-        "city": nullable(string(TOP_LEVEL_LENGTHS["city"])),
-        "country": nullable(country()),
+        "city": nullable(text_schema(TOP_LEVEL_LENGTHS["city"])),
+        "country": nullable(country_schema()),
         "themes": nullable({"type": "array", "items": {"type": "string", "enum": list(THEMES)}}),
         "tags": nullable({"type": "array", "maxItems": MAX_TAGS, "items": tag}),
-        "start_date": nullable(date()),
-        "end_date": nullable(date()),
-        "organisation": nullable(string(TOP_LEVEL_LENGTHS["organisation"])),
+        "start_date": nullable(date_schema()),
+        "end_date": nullable(date_schema()),
+        "organisation": nullable(text_schema(TOP_LEVEL_LENGTHS["organisation"])),
         "fields": shared if has_required_fields or patch else nullable(shared),
         "translations": translations,
     }
@@ -273,7 +196,7 @@ def check_item(data: Mapping[str, Any], *, ctype: ContentType | None = None,
     schema, validator = _compiled(ctype, patch)
     errors: dict[str, str] = {}
     for error in validator.iter_errors(dict(data)):
-        for path, message in _messages(error, schema, ctype):
+        for path, message in _messages(error, schema, ctype, data):
             errors.setdefault(path, message)
     if errors:
         raise ValidationError(errors)
@@ -281,7 +204,7 @@ def check_item(data: Mapping[str, Any], *, ctype: ContentType | None = None,
 
 def transition_schema() -> dict[str, Any]:
     """The body of ``POST /items/<id>/transitions``."""
-    comment = string(workflow.MAX_COMMENT_LENGTH, single_line=False)
+    comment = text_schema(workflow.MAX_COMMENT_LENGTH, single_line=False)
     comment["description"] = "Why; required when returning an item to its author (to: draft)."
     return {
         "type": "object",
@@ -304,7 +227,7 @@ def check_transition(data: Mapping[str, Any]) -> None:
     schema, validator = cache["transition"]
     errors: dict[str, str] = {}
     for error in validator.iter_errors(dict(data)):
-        for path, message in _messages(error, schema, None):
+        for path, message in _messages(error, schema, None, data):
             errors.setdefault(path, message)
     if errors:
         raise ValidationError(errors)
@@ -323,22 +246,45 @@ def _path(parts: list[str | int]) -> str:
     return ".".join(str(p) for p in parts if not isinstance(p, int))
 
 
-def _number(value: Any) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 TYPE_MESSAGES = {
     "string": "Must be text.",
-    "integer": "Must be a whole number.",
-    "number": "Must be a number.",
-    "boolean": "Must be true or false.",
     "array": "Must be a list.",
 }
 
 
-def _messages(error: Any, schema: dict[str, Any],
-              ctype: ContentType | None) -> list[tuple[str, str]]:
-    """``(path, message)`` pairs for one schema error, in the service's words."""
+def _field_at(parts: list[str | int], ctype: ContentType | None,
+              data: Mapping[str, Any]) -> tuple[str, Field, Any] | None:
+    """The field value an error is inside of: its path, field and whole value."""
+    if ctype is None:
+        return None
+    fld: Field | None = None
+    if len(parts) >= 2 and parts[0] == "fields":
+        fld = ctype.field(str(parts[1]))
+        depth = 2 if fld is not None and not fld.translatable else 0
+    elif len(parts) >= 3 and parts[0] == "translations" and parts[1] in LANGUAGES:
+        fld = ctype.field(str(parts[2]))
+        depth = 3 if fld is not None and fld.translatable else 0
+    if fld is None or not depth:
+        return None
+    value: Any = data
+    for step in parts[:depth]:
+        value = value.get(step) if isinstance(value, Mapping) else None
+    return _path(parts[:depth]), fld, value
+
+
+def _messages(error: Any, schema: dict[str, Any], ctype: ContentType | None,
+              data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(path, message)`` pairs for one schema error, in the validator's words.
+
+    A field's value is judged by its kind, exactly as the validator does; the
+    item's own keys are described here (their rules are the validator's, see
+    :func:`~kennisbank.content.validation.validate_item_data`).
+    """
+    found = _field_at(error.instance_path, ctype, data)
+    if found is not None:
+        path, fld, value = found
+        message = field_problem(fld, value, current_registry())
+        return [(path, message or current_registry().kind(fld.kind).schema_message(fld))]
     kind = error.kind
     name = kind.name
     path = _path(error.instance_path)
@@ -364,14 +310,10 @@ def _messages(error: Any, schema: dict[str, Any],
                          max=kind.limit, count=len(value)))]
     if name == "pattern":
         return [(path, _pattern_message(node, str(value)))]
-    if name in ("minimum", "maximum"):
-        return [(path, _range_message(name, kind.limit, value))]
     if name == "format":
         return [(path, _("Must be a date written as YYYY-MM-DD."))]
     if name == "minProperties":
         return [(path, _("Give at least one translation (nl or en) with a title."))]
-    if name == "minItems":
-        return [(path, _("This field is required."))]
     if name == "maxItems":
         return [(path, _("At most %(max)d tags.", max=kind.limit))]
     return [(path or "item", _("This value is not valid."))]
@@ -408,7 +350,7 @@ def _unexpected(path: str, key: str, ctype: ContentType | None) -> str:
 
 def _enum_message(node: dict[str, Any], options: list[Any], *, in_list: bool) -> str:
     if node.get("x-kind") == "country":
-        return _("Must be a two-letter country code, such as NL or DE.")
+        return country_message()
     choices = ", ".join(str(o) for o in options if o is not None)
     if in_list:
         return _("Must be one or more of: %(choices)s.", choices=choices)
@@ -416,24 +358,10 @@ def _enum_message(node: dict[str, Any], options: list[Any], *, in_list: bool) ->
 
 
 def _pattern_message(node: dict[str, Any], value: str) -> str:
-    kind = node.get("x-kind")
     if "\x00" in value:
         return _("Contains a character that is not allowed.")
-    if kind == "url":
-        return _("Must be a web address starting with http:// or https://.")
-    if kind == "email":
-        return _("Must be an email address.")
     if "\n" in value or "\r" in value:
         return _("Must be a single line.")
-    if kind == "title":
+    if node.get("x-kind") == "title":
         return _("A title is required.")
     return _("This field is required.")
-
-
-def _range_message(name: str, limit: Any, value: Any) -> str:
-    """The service's words: past ``MAX_NUMBER`` a number is out of range, whatever the field."""
-    if abs(limit) >= MAX_NUMBER or abs(value) > MAX_NUMBER:
-        return _("Number is out of range.")
-    if name == "minimum":
-        return _("Must be at least %(min)s.", min=_number(limit))
-    return _("Must be at most %(max)s.", max=_number(limit))

@@ -18,6 +18,7 @@ from ..models import Item
 from ..search.backend import SearchUnavailable
 from ..search.service import BadSearchRequest, parse_params, related, search
 from . import api_lang, bp, json_error
+from .errors import read_args
 
 RELATED_LIMIT = 5
 
@@ -52,10 +53,7 @@ def search_items() -> Response:
 @bp.get("/items/<int:item_id>/related")
 def related_items(item_id: int) -> Response:
     """Visible items like this one, never the item itself."""
-    lang = request.args.get("lang")
-    if lang not in (None, "") and lang not in LANGUAGES:
-        return json_error(400, _("Some search parameters are not valid."),
-                          {"lang": f"must be one of {', '.join(LANGUAGES)}"})
+    read_args(lambda args: args.choice("lang", LANGUAGES), lenient=True)
     found = db.session.get(Item, item_id)
     if found is None or not can(current_user, "view", found):
         if found is not None and found.status == "published" and not current_user.is_authenticated:

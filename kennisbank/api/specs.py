@@ -13,7 +13,6 @@ from typing import Any
 
 from ..config import LANGUAGES
 from ..content.registry import Registry
-from ..content.types import FIELD_KINDS
 from ..content.validation import TOP_LEVEL_KEYS
 from ..models import STATUSES
 from ..search.facets import all_facets
@@ -134,10 +133,10 @@ def _expansion() -> dict[str, Any]:
     }
 
 
-def _content_types() -> dict[str, Any]:
+def _content_types(registry: Registry) -> dict[str, Any]:
     value_label = obj({"value": STRING, "label": STRING})
     field = obj({
-        "name": STRING, "kind": {"type": "string", "enum": list(FIELD_KINDS)},
+        "name": STRING, "kind": {"type": "string", "enum": list(registry.kinds)},
         "label": STRING, "required": BOOLEAN, "translatable": BOOLEAN, "searchable": BOOLEAN,
         "facet": BOOLEAN, "help": STRING,
         "choices": {"type": ["array", "null"], "items": value_label},
@@ -201,7 +200,7 @@ def response_schemas(registry: Registry) -> dict[str, Any]:
         "ItemList": obj({"total": INTEGER, "page": INTEGER, "per_page": INTEGER,
                          "pages": INTEGER, "items": array(_ref("ItemSummary"))}),
         "ImportReport": _import_report(),
-        "ContentTypes": _content_types(),
+        "ContentTypes": _content_types(registry),
         "SearchResult": _search_result(),
         "SearchPage": obj({
             "total": INTEGER, "page": INTEGER, "per_page": INTEGER,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..content.kinds.text import NUL, SPACE
 from ..content.registry import Registry
 from ..synonyms.api import DEFAULT_PER_PAGE, MAX_FILTER_LENGTH, MAX_PER_PAGE
 from ..synonyms.service import LINE_SEPARATORS, MAX_NOTE_LENGTH, MAX_TERM_LENGTH, MAX_TERMS
@@ -20,7 +21,6 @@ from ..synonyms.transfer import LINE_KIND
 from .errors import MAX_ID
 from .items import MAX_PAGE
 from .openapi import JSONL, extend
-from .schemas import NUL, SPACE
 from .specs import DATE_TIME, INTEGER, STRING, array, obj
 
 REQUIRED_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]

@@ -1,4 +1,4 @@
-"""The registry: every content type, sector and extra facet the enabled plugins add."""
+"""The registry: every field kind, content type, sector and extra facet the enabled plugins add."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from ..plugins import PluginError, Plugins
+from .kinds import BUILTIN_KINDS, FieldKind
 from .types import ContentType, Labels, label_in
 from .vocab import THEMES
 
@@ -16,8 +17,10 @@ EXTENSION_KEY = "kennisbank.registry"
 
 @dataclass
 class Registry:
-    """Content types, sectors and facets, merged from all plugins at start-up."""
+    """Field kinds, content types, sectors and facets, merged from all plugins at start-up."""
 
+    kinds: dict[str, FieldKind] = field(
+        default_factory=lambda: {kind.name: kind for kind in BUILTIN_KINDS})
     types: dict[str, ContentType] = field(default_factory=dict)
     sectors: dict[str, Labels] = field(default_factory=dict)
     facets: dict[str, Labels] = field(default_factory=dict)
@@ -27,6 +30,8 @@ class Registry:
     def from_plugins(cls, plugins: Plugins) -> Registry:
         """Collect every registration, refusing conflicts with the plugins named."""
         registry = cls()
+        for plugin, kind in plugins.results("register_field_kinds"):
+            registry._add_kind(plugin, kind)
         for plugin, sector in plugins.results("register_sectors"):
             code = _checked_code(plugin, "sector", sector)
             registry._claim(f"sector:{code}", plugin)
@@ -43,12 +48,37 @@ class Registry:
                     f"plugin {plugin!r}: content type {ctype.name!r} names unknown sector "
                     f"{ctype.sector!r}"
                 )
+            for fld in ctype.fields:
+                if fld.kind not in registry.kinds:
+                    raise PluginError(
+                        f"plugin {plugin!r}: field {fld.name!r} of content type {ctype.name!r} "
+                        f"has kind {fld.kind!r}, which no enabled plugin registers "
+                        "(register_field_kinds)"
+                    )
             registry.types[ctype.name] = ctype
         for plugin, facet in plugins.results("register_facets"):
             name = _checked_code(plugin, "facet", facet, key="name")
             registry._claim(f"facet:{name}", plugin)
             registry.facets[name] = dict(facet["label"])
         return registry
+
+    def _add_kind(self, plugin: str, kind: Any) -> None:
+        if isinstance(kind, type) and issubclass(kind, FieldKind):
+            kind = kind()
+        if not isinstance(kind, FieldKind) or not kind.name.isidentifier():
+            raise PluginError(
+                f"plugin {plugin!r} returned {kind!r} from register_field_kinds; "
+                "expected a kennisbank.FieldKind subclass with a name"
+            )
+        if any(builtin.name == kind.name for builtin in BUILTIN_KINDS):
+            raise PluginError(f"field kind {kind.name!r} is built in; plugin {plugin!r} "
+                              "must choose another name")
+        self._claim(f"kind:{kind.name}", plugin)
+        self.kinds[kind.name] = kind
+
+    def kind(self, name: str) -> FieldKind:
+        """The kind called ``name`` (every field's kind is checked at start-up)."""
+        return self.kinds[name]
 
     def _claim(self, key: str, plugin: str) -> None:
         if key in self.owners:

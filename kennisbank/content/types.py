@@ -3,6 +3,7 @@
 These two dataclasses are the whole schema language. The same definitions drive
 validation (forms, API, import), the search index, the API's schema document and
 the generated edit forms, so a plugin declares a field once and gets the rest.
+What a field's values are is its kind's business (:mod:`kennisbank.content.kinds`).
 """
 
 from __future__ import annotations
@@ -11,21 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_KINDS = (
-    "text",
-    "markdown",
-    "keyword",
-    "choice",
-    "multichoice",
-    "integer",
-    "decimal",
-    "date",
-    "url",
-    "email",
-    "boolean",
-    "country",
-)
-TEXT_KINDS = frozenset({"text", "markdown", "keyword", "url", "email"})
+from .kinds import BUILTIN_KINDS, defined_kind
+from .labels import Labels, label_in
+
+#: The built-in kinds' names; plugins add kinds with ``register_field_kinds``.
+FIELD_KINDS = tuple(kind.name for kind in BUILTIN_KINDS)
 #: Names an item has of its own; a type's field may not shadow them.
 RESERVED_NAMES = frozenset(
     {
@@ -34,30 +25,20 @@ RESERVED_NAMES = frozenset(
         "external_id", "title", "summary", "body", "owner", "lang", "languages",
     }
 )
-Labels = Mapping[str, str]
-
-
-def label_in(labels: Labels | None, lang: str, default: str = "") -> str:
-    """A ``{lang: text}`` label in ``lang``, falling back to any language present."""
-    if not labels:
-        return default
-    if lang in labels:
-        return labels[lang]
-    for other in ("en", "nl"):
-        if other in labels:
-            return labels[other]
-    return next(iter(labels.values()), default)
 
 
 @dataclass(frozen=True)
 class Field:
     """One field of a content type.
 
-    ``kind`` is one of ``FIELD_KINDS``. ``translatable`` fields hold one value per
-    language (stored with the translation); others one value for the item.
-    ``searchable`` text goes into the full-text index (never an ``email`` field's:
-    contact details stay out of search); ``facet`` makes the field
-    a search facet. ``choices`` maps each stored code to its labels.
+    ``kind`` names a field kind (:mod:`kennisbank.content.kinds`): a built-in
+    one (``FIELD_KINDS``) or one a plugin registers with ``register_field_kinds``.
+    ``translatable`` fields hold one value per language (stored with the
+    translation); others one value for the item.
+    ``searchable`` puts the value's search text (as its kind gives it; never an
+    ``email`` field's: contact details stay out of search) into the full-text
+    index; ``facet`` makes the field a search facet. ``choices`` maps each
+    stored code to its labels.
     """
 
     name: str
@@ -74,40 +55,15 @@ class Field:
     max_value: float | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in FIELD_KINDS:
-            raise ValueError(
-                f"field {self.name!r}: unknown kind {self.kind!r}; "
-                f"use one of {', '.join(FIELD_KINDS)}"
-            )
         if not self.name.isidentifier() or self.name in RESERVED_NAMES:
             raise ValueError(f"field name {self.name!r} is not allowed")
-        self._check_options()
-
-    def _check_options(self) -> None:
-        """Refuse options that would be ignored or break later, so a plugin author
-        learns at start-up, not from a reader's error page."""
-        prefix = f"field {self.name!r}:"
-        if self.kind in ("choice", "multichoice"):
-            if not isinstance(self.choices, Mapping) or not self.choices:
-                raise ValueError(f"{prefix} a {self.kind} field needs choices: "
-                                 "{code: {'nl': label, 'en': label}}")
-            for code, labels in self.choices.items():
-                if not isinstance(code, str) or not code or not isinstance(labels, Mapping):
-                    raise ValueError(f"{prefix} choice {code!r} needs a code and a label mapping")
-        elif self.choices is not None:
-            raise ValueError(f"{prefix} only choice and multichoice fields have choices")
-        if (self.min_value is not None or self.max_value is not None) and self.kind not in (
-            "integer", "decimal"
-        ):
-            raise ValueError(f"{prefix} only integer and decimal fields have min/max values")
-        if (
-            self.min_value is not None
-            and self.max_value is not None
-            and self.min_value > self.max_value
-        ):
-            raise ValueError(f"{prefix} min_value is above max_value")
-        if self.max_length is not None and (self.kind not in TEXT_KINDS or self.max_length < 1):
-            raise ValueError(f"{prefix} max_length must be positive, on a text field")
+        # Refuse options that would be ignored or break later, so a plugin author
+        # learns at start-up, not from a reader's error page.
+        try:
+            kind = defined_kind(self.kind)
+        except ValueError as exc:
+            raise ValueError(f"field {self.name!r}: {exc}") from None
+        kind.check_field(self)
 
     def choice_label(self, code: str, lang: str) -> str:
         """The label of one of this field's choices, or the code itself."""

@@ -12,35 +12,32 @@ the importer are strict, so a client sending a string for a number learns so.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Mapping
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-from ..config import DEFAULTS, LANGUAGES
+from ..config import LANGUAGES
 from ..models import STATUSES
+from .kinds import FieldKind, Invalid
+from .kinds.choices import clean_choice_list
+from .kinds.country import clean_country
+from .kinds.dates import clean_date
+from .kinds.text import DEFAULT_MAX_LENGTH as DEFAULT_MAX_LENGTH
+from .kinds.text import clean_text, setting
 from .registry import Registry
 from .types import ContentType, Field
-from .vocab import THEMES, is_country
+from .vocab import THEMES
 
 TOP_LEVEL_KEYS = (
     "external_id", "type", "status", "sector", "city", "country", "themes", "tags",
     "start_date", "end_date", "organisation", "fields", "translations",
 )
+#: Lengths of these keys (the API schema reads them from here).
+TOP_LEVEL_LENGTHS = {"external_id": 200, "city": 120, "organisation": 200}
 TRANSLATION_KEYS = ("title", "summary", "body")
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 60
-DEFAULT_MAX_LENGTH = {"text": 1000, "keyword": 100, "url": 2000, "email": 254}
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-INTEGER_RE = re.compile(r"^[+-]?\d{1,18}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_NUMBER = 10**15
 
 
 class ValidationError(Exception):
@@ -49,12 +46,6 @@ class ValidationError(Exception):
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
-
-
-def _limit(name: str) -> int:
-    if has_app_context():
-        return int(current_app.config.get(name, DEFAULTS[name]))
-    return int(DEFAULTS[name])
 
 
 def _is_empty(value: Any) -> bool:
@@ -71,153 +62,24 @@ class _Checker:
     def fail(self, path: str, message: str) -> None:
         self.errors.setdefault(path, message)
 
-    # -- scalar kinds -------------------------------------------------------------------
+    def check(self, path: str, clean: Callable[..., Any], value: Any, *args: Any,
+              **kwargs: Any) -> Any:
+        """``clean(value, ...)``, or ``None`` with its message recorded at ``path``."""
+        try:
+            return clean(value, *args, **kwargs)
+        except Invalid as invalid:
+            return self.fail(path, invalid.message)
 
     def string(self, path: str, value: Any, max_length: int, *, single_line: bool = True) -> Any:
-        if not isinstance(value, str):
-            return self.fail(path, _("Must be text."))
-        value = value.strip()
-        if "\x00" in value:
-            return self.fail(path, _("Contains a character that is not allowed."))
-        if single_line and ("\n" in value or "\r" in value):
-            return self.fail(path, _("Must be a single line."))
-        if len(value) > max_length:
-            return self.fail(
-                path,
-                _("Too long: at most %(max)d characters, got %(count)d.",
-                  max=max_length, count=len(value)),
-            )
-        return value
-
-    def integer(self, path: str, value: Any) -> Any:
-        if isinstance(value, str) and not self.strict and INTEGER_RE.match(value.strip()):
-            value = int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int):
-            return self.fail(path, _("Must be a whole number."))
-        if abs(value) > MAX_NUMBER:
-            return self.fail(path, _("Number is out of range."))
-        return value
-
-    def decimal(self, path: str, value: Any) -> Any:
-        if isinstance(value, str) and not self.strict:
-            try:
-                value = float(Decimal(value.strip().replace(",", ".")))
-            except (InvalidOperation, ValueError):
-                return self.fail(path, _("Must be a number."))
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return self.fail(path, _("Must be a number."))
-        # Range first: a huge JSON integer cannot even be converted to a float.
-        if isinstance(value, int) and abs(value) > MAX_NUMBER:
-            return self.fail(path, _("Number is out of range."))
-        if not math.isfinite(value):
-            return self.fail(path, _("Must be a number."))
-        if abs(value) > MAX_NUMBER:
-            return self.fail(path, _("Number is out of range."))
-        return value
-
-    def date(self, path: str, value: Any) -> Any:
-        # ``date.fromisoformat`` also takes "20240229" and "2024-W09-4"; the
-        # format is YYYY-MM-DD, as the message says.
-        if not isinstance(value, str) or not DATE_RE.match(value.strip()):
-            return self.fail(path, _("Must be a date written as YYYY-MM-DD."))
-        try:
-            return date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            return self.fail(path, _("Must be a date written as YYYY-MM-DD."))
-
-    def boolean(self, path: str, value: Any) -> Any:
-        if isinstance(value, str) and not self.strict:
-            lowered = value.strip().lower()
-            if lowered in ("1", "true", "on", "yes", "y"):
-                return True
-            if lowered in ("0", "false", "off", "no", "n", ""):
-                return False
-        if not isinstance(value, bool):
-            return self.fail(path, _("Must be true or false."))
-        return value
-
-    def url(self, path: str, value: Any, max_length: int) -> Any:
-        text = self.string(path, value, max_length)
-        if text is None:
-            return None
-        try:
-            parts = urlsplit(text)
-        except ValueError:  # such as an unclosed IPv6 bracket: "http://[::1"
-            parts = None
-        if (
-            parts is None
-            or parts.scheme not in ("http", "https")
-            or not parts.netloc
-            or any(char.isspace() for char in text)
-        ):
-            return self.fail(path, _("Must be a web address starting with http:// or https://."))
-        return text
-
-    def email(self, path: str, value: Any, max_length: int) -> Any:
-        text = self.string(path, value, max_length)
-        if text is not None and not EMAIL_RE.match(text):
-            return self.fail(path, _("Must be an email address."))
-        return text
-
-    def country(self, path: str, value: Any) -> Any:
-        if not isinstance(value, str) or not is_country(value.strip().upper()):
-            return self.fail(path, _("Must be a two-letter country code, such as NL or DE."))
-        return value.strip().upper()
-
-    def choice(self, path: str, value: Any, choices: Mapping[str, Any]) -> Any:
-        if not isinstance(value, str) or value not in choices:
-            return self.fail(
-                path, _("Must be one of: %(choices)s.", choices=", ".join(choices))
-            )
-        return value
-
-    def choice_list(self, path: str, value: Any, choices: Mapping[str, Any]) -> Any:
-        if isinstance(value, str) and not self.strict:
-            value = [value]
-        if not isinstance(value, list):
-            return self.fail(path, _("Must be a list."))
-        bad = [v for v in value if not isinstance(v, str) or v not in choices]
-        if bad:
-            return self.fail(
-                path, _("Must be one or more of: %(choices)s.", choices=", ".join(choices))
-            )
-        return list(dict.fromkeys(value))
+        return self.check(path, clean_text, value, max_length, single_line=single_line)
 
     # -- fields of a content type -------------------------------------------------------
 
-    def field_value(self, path: str, fld: Field, value: Any) -> Any:
-        if fld.kind in ("text", "keyword"):
-            limit = fld.max_length or DEFAULT_MAX_LENGTH[fld.kind]
-            result = self.string(path, value, limit, single_line=fld.kind == "keyword")
-        elif fld.kind == "markdown":
-            limit = fld.max_length or _limit("MAX_TEXT_LENGTH")
-            result = self.string(path, value, limit, single_line=False)
-        elif fld.kind == "url":
-            result = self.url(path, value, fld.max_length or DEFAULT_MAX_LENGTH["url"])
-        elif fld.kind == "email":
-            result = self.email(path, value, fld.max_length or DEFAULT_MAX_LENGTH["email"])
-        else:
-            check: Callable[..., Any] = {
-                "integer": self.integer,
-                "decimal": self.decimal,
-                "date": self.date,
-                "boolean": self.boolean,
-                "country": self.country,
-            }.get(fld.kind)  # type: ignore[assignment]
-            if check is not None:
-                result = check(path, value)
-            elif fld.kind == "choice":
-                result = self.choice(path, value, fld.choices or {})
-            else:
-                result = self.choice_list(path, value, fld.choices or {})
-        if isinstance(result, int | float) and not isinstance(result, bool):
-            if fld.min_value is not None and result < fld.min_value:
-                return self.fail(path, _("Must be at least %(min)s.", min=_num(fld.min_value)))
-            if fld.max_value is not None and result > fld.max_value:
-                return self.fail(path, _("Must be at most %(max)s.", max=_num(fld.max_value)))
-        return result
+    def field_value(self, path: str, kind: FieldKind, fld: Field, value: Any) -> Any:
+        return self.check(path, kind.clean, value, fld, strict=self.strict)
 
-    def fields(self, prefix: str, values: Any, fields: list[Field], others: list[Field]) -> dict:
+    def fields(self, prefix: str, values: Any, fields: list[Field], others: list[Field],
+               registry: Registry) -> dict:
         """Clean a ``fields`` mapping; ``others`` are the type's fields that belong elsewhere."""
         if values is None:
             values = {}
@@ -236,17 +98,14 @@ class _Checker:
             elif name not in known:
                 self.fail(path, _("Unknown field \"%(name)s\".", name=name))
             elif not _is_empty(value):
-                cleaned = self.field_value(path, known[name], value)
+                fld = known[name]
+                cleaned = self.field_value(path, registry.kind(fld.kind), fld, value)
                 if cleaned is not None:
                     clean[name] = cleaned
         for fld in fields:
             if fld.required and fld.name not in clean and f"{prefix}{fld.name}" not in self.errors:
                 self.fail(f"{prefix}{fld.name}", _("This field is required."))
         return clean
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def validate_item_data(
@@ -282,27 +141,29 @@ def validate_item_data(
     else:
         clean["sector"] = sector
 
-    for key, limit in (("external_id", 200), ("city", 120), ("organisation", 200)):
+    for key, limit in TOP_LEVEL_LENGTHS.items():
         if not _is_empty(data.get(key)):
             clean[key] = check.string(key, data[key], limit)
     if not _is_empty(data.get("country")):
-        clean["country"] = check.country("country", data["country"])
+        clean["country"] = check.check("country", clean_country, data["country"])
     for key in ("start_date", "end_date"):
         if not _is_empty(data.get(key)):
-            clean[key] = check.date(key, data[key])
+            clean[key] = check.check(key, clean_date, data[key])
     start, end = clean.get("start_date"), clean.get("end_date")
     if start and end and end < start:
         check.fail("end_date", _("The end date is before the start date."))
 
     themes = data.get("themes")
-    clean["themes"] = [] if _is_empty(themes) else check.choice_list("themes", themes, THEMES)
+    clean["themes"] = [] if _is_empty(themes) else check.check(
+        "themes", clean_choice_list, themes, THEMES, strict=strict)
     clean["tags"] = _tags(check, data.get("tags"))
 
     if ctype is not None:
         clean["fields"] = check.fields(
-            "fields.", data.get("fields"), ctype.shared_fields, ctype.translatable_fields
+            "fields.", data.get("fields"), ctype.shared_fields, ctype.translatable_fields,
+            registry,
         )
-        clean["translations"] = _translations(check, data.get("translations"), ctype)
+        clean["translations"] = _translations(check, data.get("translations"), ctype, registry)
     if check.errors:
         raise ValidationError(check.errors)
     return {k: v for k, v in clean.items() if v is not None}
@@ -335,7 +196,8 @@ def _tags(check: _Checker, tags: Any) -> list[str] | None:
     return list(dict.fromkeys(t for t in clean if t))
 
 
-def _translations(check: _Checker, translations: Any, ctype: ContentType) -> dict:
+def _translations(check: _Checker, translations: Any, ctype: ContentType,
+                  registry: Registry) -> dict:
     if not isinstance(translations, dict) or not translations:
         check.fail("translations", _("Give at least one translation (nl or en) with a title."))
         return {}
@@ -356,17 +218,33 @@ def _translations(check: _Checker, translations: Any, ctype: ContentType) -> dic
         if _is_empty(title):
             check.fail(f"{prefix}.title", _("A title is required."))
         else:
-            entry["title"] = check.string(f"{prefix}.title", title, _limit("MAX_TITLE_LENGTH"))
+            entry["title"] = check.string(f"{prefix}.title", title, setting("MAX_TITLE_LENGTH"))
         summary = values.pop("summary", None)
         entry["summary"] = "" if _is_empty(summary) else check.string(
-            f"{prefix}.summary", summary, _limit("MAX_SUMMARY_LENGTH"), single_line=False
+            f"{prefix}.summary", summary, setting("MAX_SUMMARY_LENGTH"), single_line=False
         )
         body = values.pop("body", None)
         entry["body"] = "" if _is_empty(body) else check.string(
-            f"{prefix}.body", body, _limit("MAX_TEXT_LENGTH"), single_line=False
+            f"{prefix}.body", body, setting("MAX_TEXT_LENGTH"), single_line=False
         )
         entry.update(
-            check.fields(f"{prefix}.", values, ctype.translatable_fields, ctype.shared_fields)
+            check.fields(f"{prefix}.", values, ctype.translatable_fields, ctype.shared_fields,
+                         registry)
         )
         clean[lang] = entry
     return clean
+
+
+def field_problem(fld: Field, value: Any, registry: Registry) -> str | None:
+    """The validator's message for one field's value (strictly, as for the API), or ``None``.
+
+    The API's schema check asks this for every field value its schema refuses,
+    so a client reads the very words a form shows.
+    """
+    if _is_empty(value):
+        return _("This field is required.") if fld.required else None
+    try:
+        registry.kind(fld.kind).clean(value, fld, strict=True)
+    except Invalid as invalid:
+        return invalid.message
+    return None

@@ -26,7 +26,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from flask import current_app
 
-from ..content.validation import EMAIL_RE
+from ..content.kinds.text import EMAIL_RE
 from .models import MailMessage
 
 DEFAULT_PORT = 25

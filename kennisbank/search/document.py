@@ -8,30 +8,26 @@ thing and plugins enrich it through one hook, ``index_document``:
 ``city``, ``country``, ``start_date`` (a date or None), ``languages``,
 ``stamp`` (the item's ``updated_at``, to detect an outdated index entry),
 ``text`` (``{lang: {field: plain text}}``: title, summary, body and every
-searchable field, Markdown reduced to its words so snippets show no markup),
+searchable field's search text as its kind gives it, Markdown reduced to its
+words so snippets show no markup),
 ``extra_text`` and ``keywords`` (lists of strings, for plugins),
-``facets`` (``{facet: [values]}``), ``labels`` (the item's permission labels,
-:mod:`kennisbank.auth.labels`: set after the plugins' hooks, which cannot
-change who sees the item).
+``facets`` (``{facet: [values]}``, a field's as its kind gives them),
+``labels`` (the item's permission labels, :mod:`kennisbank.auth.labels`: set
+after the plugins' hooks, which cannot change who sees the item).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from ..auth.labels import item_labels
 from ..config import LANGUAGES
 from ..content.registry import Registry
 from ..content.types import ContentType, Field
-from ..markup import plain_text
+from ..markup import text_of
 from ..models import Item
 from ..plugins import HookFailure, current_plugins
 from .schema import searchable_fields
-
-#: Characters and line starts that can make Markdown differ from its text.
-_MARKDOWN_SYNTAX = re.compile(r"[*_`#\[\]<>!|~\\&=]|^\s*(?:[-+]\s|\d+[.)]\s)", re.MULTILINE)
 
 
 def item_stamp(item: Item) -> str:
@@ -51,34 +47,17 @@ def facet_value(value: Any) -> list[str]:
     return [str(value)]
 
 
-def text_of(markdown: str | None) -> str:
-    """Markdown as the words a reader sees (``**fiets**`` -> ``fiets``).
-
-    Text without any Markdown syntax is already that, and most text is, so it
-    is kept as it is: rendering Markdown to HTML and stripping it again was a
-    tenth of the indexing time. ``plain_text`` returns HTML-escaped text, so
-    the result is unescaped (snippets escape it once, when shown).
-    """
-    if not markdown:
-        return ""
-    if not _MARKDOWN_SYNTAX.search(markdown):
-        return markdown.strip()
-    return html.unescape(plain_text(markdown))
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
-def _field_text(fld: Field, value: Any, lang: str) -> str:
-    # An e-mail field holds contact details, which are never searchable, whatever the
-    # type says: search is open to anonymous readers, the address is not.
-    if value is None or value == "" or fld.kind == "email":
-        return ""
-    if fld.kind in ("choice", "multichoice"):
-        codes = value if isinstance(value, list) else [value]
-        return " ".join(fld.choice_label(str(code), lang) for code in codes)
-    text = str(value)
-    return text_of(text) if fld.kind == "markdown" else text
+def _field_facets(registry: Registry, fld: Field, value: Any) -> list[str]:
+    """A field's facet codes, as its kind gives them."""
+    return [] if _is_blank(value) else registry.kind(fld.kind).facet_values(value, fld)
 
 
-def _texts(item: Item, ctype: ContentType | None, names: list[str]) -> dict[str, dict[str, str]]:
+def _texts(item: Item, ctype: ContentType | None, names: list[str],
+           registry: Registry) -> dict[str, dict[str, str]]:
     """Per language the plain text of every searchable field the item has.
 
     Shared (non-translatable) searchable fields count for every language the
@@ -98,7 +77,10 @@ def _texts(item: Item, ctype: ContentType | None, names: list[str]) -> dict[str,
                 if fld.name not in names:
                     continue
                 source = translation.fields if fld.translatable else item.fields
-                text = _field_text(fld, (source or {}).get(fld.name), translation.lang)
+                value = (source or {}).get(fld.name)
+                if _is_blank(value):
+                    continue
+                text = registry.kind(fld.kind).search_text(value, fld, translation.lang)
                 if text:
                     fields[fld.name] = text
         texts[translation.lang] = fields
@@ -120,7 +102,9 @@ def _facets(item: Item, ctype: ContentType | None, registry: Registry) -> dict[s
         values: list[str] = []
         if fld is not None and fld.translatable:
             for translation in item.translations:
-                values += facet_value((translation.fields or {}).get(name))
+                values += _field_facets(registry, fld, (translation.fields or {}).get(name))
+        elif fld is not None:
+            values = _field_facets(registry, fld, (item.fields or {}).get(name))
         else:
             values = facet_value((item.fields or {}).get(name))
         facets.setdefault(name, [])
@@ -151,7 +135,7 @@ def build_document(item: Item, registry: Registry,
         "start_date": item.start_date,
         "languages": [lang for lang in item.languages if lang in LANGUAGES],
         "stamp": item_stamp(item),
-        "text": _texts(item, ctype, searchable_fields(registry)),
+        "text": _texts(item, ctype, searchable_fields(registry), registry),
         "extra_text": [],
         "keywords": list(item.tags or []),
         "facets": _facets(item, ctype, registry),

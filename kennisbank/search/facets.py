@@ -4,18 +4,16 @@ The facets are the base ones (type, sector, theme, country, city, language,
 year), then every ``facet=True`` field of every content type, then those added
 with ``register_facets``. Values are stored as codes (``education``,
 ``sdg11``, ``DE``, ``mbo``); the reader sees labels: sector and theme names,
-CLDR country and language names, a choice field's own labels.
+CLDR country and language names, a field's as its kind labels them.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-
+from ..content.kinds.boolean import BOOLEAN_LABELS
 from ..content.registry import Registry
 from ..content.types import Field, Labels, label_in
 from ..content.vocab import country_name
+from ..i18n import language_name
 from .schema import facet_names
 
 FACET_TITLES: dict[str, Labels] = {
@@ -26,10 +24,6 @@ FACET_TITLES: dict[str, Labels] = {
     "city": {"nl": "Stad", "en": "City"},
     "language": {"nl": "Taal", "en": "Language"},
     "year": {"nl": "Jaar", "en": "Year"},
-}
-BOOLEAN_LABELS: dict[str, Labels] = {
-    "true": {"nl": "Ja", "en": "Yes"},
-    "false": {"nl": "Nee", "en": "No"},
 }
 
 
@@ -56,16 +50,6 @@ def facet_title(registry: Registry, name: str, lang: str) -> str:
     return label_in(registry.facets.get(name), lang, name)
 
 
-@lru_cache(maxsize=64)
-def language_name(code: str, lang: str) -> str:
-    """``nl`` as ``Nederlands`` for Dutch readers, ``Dutch`` for English ones."""
-    try:
-        name = Locale.parse(code).get_language_name(lang) or code
-    except (ValueError, LookupError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:]
-
-
 def value_label(registry: Registry, name: str, value: str, lang: str) -> str:
     """A facet value as the reader should see it."""
     if name == "type":
@@ -80,11 +64,8 @@ def value_label(registry: Registry, name: str, value: str, lang: str) -> str:
         return language_name(value, lang)
     fld = _field(registry, name) if name not in FACET_TITLES else None
     if fld is not None:
-        if fld.kind in ("choice", "multichoice"):
-            return fld.choice_label(value, lang)
-        if fld.kind == "boolean" and value in BOOLEAN_LABELS:
-            return label_in(BOOLEAN_LABELS[value], lang, value)
-    elif name in registry.facets and value in BOOLEAN_LABELS:
+        return registry.kind(fld.kind).facet_label(value, fld, lang)
+    if name in registry.facets and value in BOOLEAN_LABELS:
         # A plugin's yes/no facet (``index_document`` puts "true"/"false").
         return label_in(BOOLEAN_LABELS[value], lang, value)
     return value

@@ -25,7 +25,6 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 
 from ..config import LANGUAGES
 from ..content.registry import Registry
-from ..content.types import TEXT_KINDS
 from .analysis import analyzer_for, keyword_analyzer
 
 #: Facets every item has; content types and ``register_facets`` add more.
@@ -82,7 +81,7 @@ def searchable_fields(registry: Registry) -> list[str]:
     found: list[str] = []
     for ctype in registry.types.values():
         for fld in ctype.fields:
-            searchable = fld.searchable and fld.kind in TEXT_KINDS | {"choice", "multichoice"}
+            searchable = fld.searchable and registry.kind(fld.kind).searchable
             if searchable and fld.name not in found and fld.name not in BASE_TEXT:
                 found.append(fld.name)
     return found

@@ -16,13 +16,14 @@ called it: the outbox keeps the change until the index takes it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, url_for
 
+from ..args import ArgReader
 from ..auth.policy import Visibility, visibility
 from ..config import LANGUAGES, ConfigError
 from ..content.registry import current_registry
@@ -152,29 +153,6 @@ class SearchPage:
         }
 
 
-def _whole_number(args: Mapping[str, Any], name: str, default: int, highest: int,
-                  errors: dict[str, str]) -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= highest:
-        errors[name] = f"must be a whole number from 1 to {highest}"
-        return default
-    return int(text)
-
-
-def _switch(args: Mapping[str, Any], name: str, errors: dict[str, str]) -> bool:
-    """An on/off parameter (default on): ``1``/``0``, ``true``/``false``, ``on``/``off``."""
-    raw = str(args.get(name) or "").strip().lower()
-    if raw in ("", "1", "true", "on", "yes"):
-        return True
-    if raw in ("0", "false", "off", "no"):
-        return False
-    errors[name] = "must be true or false"
-    return True
-
-
 def _service() -> SearchService | None:
     return current_app.extensions.get(SEARCH_EXTENSION_KEY)
 
@@ -191,59 +169,45 @@ def scopes() -> dict[str, Scope]:
     return dict(service.scopes) if service is not None else {}
 
 
-def _scope_values(args: Any, errors: dict[str, str]
-                  ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def _scope_values(reader: ArgReader) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     chosen: dict[str, str] = {}
     values: dict[str, tuple[str, ...]] = {}
     for name, scope in scopes().items():
-        value = str(args.get(name) or "").strip()
+        value = reader.text(name, MAX_VALUE_LENGTH)
         if not value:
-            continue
-        if len(value) > MAX_VALUE_LENGTH:
-            errors[name] = f"at most {MAX_VALUE_LENGTH} characters"
             continue
         try:
             values[name] = tuple(dict.fromkeys(scope.expand(value)))
         except ValueError as exc:
-            errors[name] = str(exc)
+            reader.fail(name, str(exc))
             continue
         chosen[name] = value
     return chosen, values
 
 
 def parse_params(args: Any) -> SearchParams:
-    """Validate request arguments (a ``MultiDict``); raise ``BadSearchRequest``.
+    """Validate request arguments (a ``MultiDict``); raise ``BadSearchRequest``
+    with every problem, in the reader's language (:mod:`kennisbank.args`).
 
     Each facet's values come from the repeatable parameter named after it,
     each scope's value from the parameter named after it.
     """
-    errors: dict[str, str] = {}
+    reader = ArgReader(args, lenient=True)
     text = str(args.get("q", "") or "")[:MAX_QUERY_LENGTH]
-    lang = args.get("lang")
-    if lang not in (None, "") and lang not in LANGUAGES:
-        errors["lang"] = f"must be one of {', '.join(LANGUAGES)}"
-    sort = args.get("sort") or None
-    if sort is not None and sort not in sort_names():
-        errors["sort"] = f"must be one of {', '.join(sort_names())}"
-        sort = None
-    page = _whole_number(args, "page", 1, MAX_PAGE, errors)
-    per_page = _whole_number(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
+    reader.choice("lang", LANGUAGES)
+    sort = reader.choice("sort", sort_names())
+    page = reader.whole_number("page", 1, MAX_PAGE)
+    per_page = reader.whole_number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     filters: dict[str, tuple[str, ...]] = {}
     for name in all_facets(current_registry()):
-        values = [str(v).strip() for v in args.getlist(name)]
-        values = list(dict.fromkeys(v for v in values if v))
-        if len(values) > MAX_FILTER_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
-            errors[name] = f"at most {MAX_FILTER_VALUES} values of {MAX_VALUE_LENGTH} characters"
-        elif any("\x00" in v for v in values):
-            # No stored value holds one, and PostgreSQL refuses it in a query.
-            errors[name] = "must not contain NUL characters"
-        elif values:
-            filters[name] = tuple(values)
-    chosen, expanded = _scope_values(args, errors)
-    translate = _switch(args, "translate", errors)
-    correct = _switch(args, "correct", errors)
-    if errors:
-        raise BadSearchRequest(errors)
+        values = reader.values(name, MAX_FILTER_VALUES, MAX_VALUE_LENGTH)
+        if values:
+            filters[name] = values
+    chosen, expanded = _scope_values(reader)
+    translate = reader.switch("translate")
+    correct = reader.switch("correct")
+    if reader.errors:
+        raise BadSearchRequest(reader.errors)
     return SearchParams(text=text, filters=filters, sort=sort, page=page, per_page=per_page,
                         scopes=chosen, scope_values=expanded, translate=translate,
                         correct=correct)

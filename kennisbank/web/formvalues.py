@@ -14,6 +14,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..config import LANGUAGES
+from ..content.kinds import kind_of
+from ..content.kinds.base import normalise_newlines
 from ..content.types import ContentType, Field
 
 COMMON_NAMES = (
@@ -38,72 +40,57 @@ def remove_name(lang: str) -> str:
     return f"{lang}-remove"
 
 
-def _multi_names(ctype: ContentType) -> set[str]:
-    names = {"themes"}
-    names |= {shared_name(f) for f in ctype.shared_fields if f.kind == "multichoice"}
-    names |= {
-        lang_name(lang, f.name)
-        for lang in LANGUAGES
-        for f in ctype.translatable_fields
-        if f.kind == "multichoice"
-    }
-    return names
+def _field_names(ctype: ContentType) -> list[tuple[str, Field]]:
+    """Every field input's name with its field: shared ones, then each language's."""
+    found = [(shared_name(f), f) for f in ctype.shared_fields]
+    for lang in LANGUAGES:
+        found += [(lang_name(lang, f.name), f) for f in ctype.translatable_fields]
+    return found
 
 
-def _value_names(ctype: ContentType) -> list[str]:
-    names = list(COMMON_NAMES) + [shared_name(f) for f in ctype.shared_fields]
+def _own_names() -> list[str]:
+    """The inputs every item form has (not a type's fields)."""
+    names = list(COMMON_NAMES)
     for lang in LANGUAGES:
         names += [lang_name(lang, n) for n in TEXT_NAMES]
-        names += [lang_name(lang, f.name) for f in ctype.translatable_fields]
         names.append(remove_name(lang))
     return names
 
 
-def _normalise(text: str) -> str:
-    """Browsers send CRLF line ends; limits count characters people typed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def read_form(form: MultiDict[str, str], ctype: ContentType) -> FormValues:
-    """The submitted values, as strings and lists of strings, exactly as typed."""
-    multi = _multi_names(ctype)
+    """The submitted values, exactly as typed: strings, and for a type's fields
+    what their kind reads (lists of strings for checkboxes, for instance)."""
     values: FormValues = {}
-    for name in _value_names(ctype):
-        if name in multi:
-            values[name] = [_normalise(v) for v in form.getlist(name)]
+    for name in _own_names():
+        if name == "themes":
+            values[name] = [normalise_newlines(v) for v in form.getlist(name)]
         else:
-            values[name] = _normalise(form.get(name, ""))
+            values[name] = normalise_newlines(form.get(name, ""))
+    for name, fld in _field_names(ctype):
+        values[name] = kind_of(fld).read_form(form, name)
     return values
-
-
-def _to_form(fld: Field, value: Any) -> Any:
-    if fld.kind == "multichoice":
-        return [str(v) for v in value or []]
-    if value is None:
-        return ""
-    if fld.kind == "boolean":
-        return "on" if value else ""
-    return str(value)
 
 
 def values_from_data(data: Mapping[str, Any], ctype: ContentType) -> FormValues:
     """Form values for an item in the import format (an item being edited, or defaults)."""
-    values: FormValues = {name: "" for name in _value_names(ctype)}
-    values.update({name: [] for name in _multi_names(ctype)})
+    values: FormValues = {name: "" for name in _own_names()}
+    values["themes"] = []
+    for name, fld in _field_names(ctype):
+        values[name] = kind_of(fld).form_value(None)
     for name in ("sector", "city", "country", "organisation", "start_date", "end_date"):
         values[name] = str(data.get(name) or "")
     values["themes"] = list(data.get("themes") or [])
     values["tags"] = ", ".join(data.get("tags") or [])
     shared = data.get("fields") or {}
     for fld in ctype.shared_fields:
-        values[shared_name(fld)] = _to_form(fld, shared.get(fld.name))
+        values[shared_name(fld)] = kind_of(fld).form_value(shared.get(fld.name))
     for lang, text in (data.get("translations") or {}).items():
         if lang not in LANGUAGES:
             continue
         for name in TEXT_NAMES:
             values[lang_name(lang, name)] = str(text.get(name) or "")
         for fld in ctype.translatable_fields:
-            values[lang_name(lang, fld.name)] = _to_form(fld, text.get(fld.name))
+            values[lang_name(lang, fld.name)] = kind_of(fld).form_value(text.get(fld.name))
     return values
 
 
@@ -128,18 +115,19 @@ def data_from_values(
     data["fields"] = {
         fld.name: values.get(shared_name(fld), "")
         for fld in ctype.shared_fields
-        if not _is_blank(values.get(shared_name(fld)))
+        if not kind_of(fld).form_blank(values.get(shared_name(fld)))
     }
     translations: dict[str, dict[str, Any]] = {}
     for lang in LANGUAGES:
         if values.get(remove_name(lang)):
             continue
         text = {name: values.get(lang_name(lang, name), "") for name in TEXT_NAMES}
-        text.update(
-            (fld.name, values.get(lang_name(lang, fld.name), ""))
-            for fld in ctype.translatable_fields
-        )
-        if lang in existing or any(not _is_blank(v) for v in text.values()):
-            translations[lang] = {k: v for k, v in text.items() if not _is_blank(v)}
+        text = {k: v for k, v in text.items() if not _is_blank(v)}
+        for fld in ctype.translatable_fields:
+            value = values.get(lang_name(lang, fld.name), "")
+            if not kind_of(fld).form_blank(value):
+                text[fld.name] = value
+        if lang in existing or text:
+            translations[lang] = text
     data["translations"] = translations
     return data

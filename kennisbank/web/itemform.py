@@ -15,14 +15,17 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..attachments.sniff import KINDS
 from ..attachments.storage import format_size, max_attachment_size
 from ..config import LANGUAGES
+from ..content.kinds import FieldKind, kind_of
+from ..content.kinds.country import country_options
+from ..content.kinds.dates import date_hint
 from ..content.registry import current_registry
 from ..content.types import ContentType, Field, label_in
-from ..content.validation import DEFAULT_MAX_LENGTH
-from ..content.vocab import THEMES, countries
+from ..content.vocab import THEMES
 from ..i18n import language_name
 from .formvalues import (
     ATTACHMENTS,
@@ -34,8 +37,6 @@ from .formvalues import (
     shared_name,
 )
 
-#: A choice with this many options or fewer is shown as radio buttons, else a select.
-RADIO_LIMIT = 4
 ACCEPT = [ext for kind in KINDS.values() for ext in kind.extensions] + list(KINDS)
 
 
@@ -54,10 +55,18 @@ class Input:
     lang: str | None = None
     error: str = ""
     summary_label: str = ""
+    #: The field's kind, which may render a control of its own (:meth:`render`).
+    kind: FieldKind | None = None
+    #: For a control of several parts, the id suffix of the part errors link to.
+    focus: str = ""
 
     @property
     def id(self) -> str:
         return f"in-{self.name}"
+
+    def render(self, ui: str | None = None) -> Markup | None:
+        """The kind's own control, or ``None`` for the template's control of :attr:`widget`."""
+        return self.kind.render_input(self, ui) if self.kind is not None else None
 
     @property
     def grouped(self) -> bool:
@@ -67,6 +76,8 @@ class Input:
     @property
     def target(self) -> str:
         """Where the error summary links to: the control, or a group's first option."""
+        if self.focus:
+            return f"{self.id}-{self.focus}"
         return f"{self.id}-0" if self.grouped and self.options else self.id
 
     @property
@@ -164,57 +175,14 @@ def field_input(fld: Field, name: str, value: Any, ui_lang: str, lang: str | Non
         hint=label_in(fld.help, ui_lang),
         lang=lang,
     )
-    kind = fld.kind
-    if kind in ("text", "keyword"):
-        made.attrs["maxlength"] = fld.max_length or DEFAULT_MAX_LENGTH[kind]
-    elif kind == "markdown":
-        made.widget = "textarea"
-        made.attrs["rows"] = 6
-        made.hint = " ".join(filter(None, [made.hint, _("Markdown is allowed.")]))
-    elif kind in ("url", "email"):
-        made.widget = kind
-        made.attrs["maxlength"] = fld.max_length or DEFAULT_MAX_LENGTH[kind]
-    elif kind in ("integer", "decimal"):
-        made.widget = "number"
-        made.attrs["step"] = "1" if kind == "integer" else "any"
-        if fld.min_value is not None:
-            made.attrs["min"] = _number(fld.min_value)
-        if fld.max_value is not None:
-            made.attrs["max"] = _number(fld.max_value)
-    elif kind == "date":
-        made.widget = "date"
-        made.hint = " ".join(filter(None, [made.hint, date_hint()]))
-    elif kind == "boolean":
-        made.widget = "checkbox"
-    elif kind == "country":
-        made.widget = "select"
-        made.options = [("", _("Choose a country"))] + countries(ui_lang)
-    elif kind in ("choice", "multichoice"):
-        options = [(code, fld.choice_label(code, ui_lang)) for code in fld.choices or {}]
-        if kind == "multichoice":
-            made.widget = "checkboxes"
-        elif len(options) <= RADIO_LIMIT:
-            made.widget = "radios"
-            if not fld.required:
-                options.append(("", _("Not specified")))
-        else:
-            made.widget = "select"
-            options.insert(0, ("", _("Choose…")))
-        made.options = options
+    made.kind = kind_of(fld)
+    made.kind.form_input(made, fld, ui_lang)
     return made
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def markdown_hint() -> str:
     return _("You can use Markdown: **bold**, *italic*, lists starting with -, "
              "and links as [text](https://example.org).")
-
-
-def date_hint() -> str:
-    return _("For example 2024-03-31.")
 
 
 def common_inputs(values: FormValues, ui_lang: str) -> list[Input]:
@@ -241,7 +209,7 @@ def common_inputs(values: FormValues, ui_lang: str) -> list[Input]:
         Input("city", _("City"), "text", values["city"], attrs={"maxlength": 120},
               summary_label=_("City")),
         Input("country", _("Country"), "select", values["country"],
-              options=[("", _("Choose a country"))] + countries(ui_lang),
+              options=country_options(ui_lang),
               summary_label=_("Country")),
         Input("organisation", _("Organisation"), "text", values["organisation"],
               attrs={"maxlength": 200}, summary_label=_("Organisation")),

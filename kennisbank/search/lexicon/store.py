@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session, selectinload
 from ...auth.policy import PUBLIC_VISIBILITY
 from ...content.registry import Registry
 from ...extensions import db
+from ...markup import text_of
 from ...models import Item, ItemTranslation, utcnow
-from ..document import text_of
 from .learned import LearnedPair, learn_pairs
 from .models import STATE_ID, LearnedTerm, LexiconState
 from .vocabularies import label_pairs
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 LEARN_INLINE_LIMIT = 5_000
 BATCH = 500
 #: Translatable fields of these kinds are parallel texts too (short, written text).
-SEGMENT_KINDS = frozenset({"text", "markdown", "keyword"})
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def item_segments(item: Item, registry: Registry) -> list[tuple[str, str]]:
                 (text_of(nl.summary), text_of(en.summary))]
     ctype = registry.types.get(item.type)
     for fld in ctype.translatable_fields if ctype is not None else ():
-        if fld.kind in SEGMENT_KINDS:
+        if registry.kind(fld.kind).parallel_text:
             pair = ((nl.fields or {}).get(fld.name), (en.fields or {}).get(fld.name))
             if isinstance(pair[0], str) and isinstance(pair[1], str):
                 segments.append((text_of(pair[0]), text_of(pair[1])))
