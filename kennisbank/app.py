@@ -39,7 +39,7 @@ from .web import admin as admin_pages
 from .web import browse as browse_pages
 from .web import editing as editing_pages
 from .web import init_app as init_web
-from .web import partners as partner_pages
+from .web import slots as template_slots
 from .web import sso as sso_pages
 from .web import workflow as workflow_pages
 
@@ -81,7 +81,6 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_privacy(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
-    partner_pages.init_app(app)
     synonym_pages.init_app(app)
     init_access(app)
     init_api(app)
@@ -95,6 +94,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
             raise PluginError(
                 f"plugin {plugin_name!r}: blueprint could not be added: {exc}"
             ) from exc
+    template_slots.init_app(app, plugins)
 
     @app.route("/")
     def root() -> Any:

@@ -97,9 +97,11 @@ def serve(host: str, port: int, debug: bool) -> None:
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def plugins_command(as_json: bool) -> None:
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the core's built-in plugins (such as the partner features).")
+def plugins_command(as_json: bool, show_all: bool) -> None:
     """List the enabled plugins with their distribution, version and content types."""
-    rows = [info for info in current_plugins().info.values() if not info.builtin]
+    rows = [info for info in current_plugins().info.values() if show_all or not info.builtin]
     if as_json:
         click.echo(json.dumps([vars(info) for info in rows], indent=2))
         return
@@ -107,7 +109,9 @@ def plugins_command(as_json: bool) -> None:
         click.echo("No plugins enabled.")
     for info in rows:
         types = ", ".join(info.content_types) or "-"
-        click.echo(f"{info.name:<16} {info.distribution} {info.version:<10} types: {types}")
+        built_in = " (built in)" if info.builtin else ""
+        click.echo(f"{info.name:<16} {info.distribution} {info.version:<10} types: {types}"
+                   f"{built_in}")
 
 
 @click.command("import")
@@ -192,7 +196,6 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_search import check_index, index_worker, reindex
     from .cli_users import tokens, users
     from .mail.cli import mail_group
-    from .partners.cli import cities
     from .privacy.cli import privacy
     from .synonyms.cli import synonyms
 
@@ -204,7 +207,6 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
                     reindex, check_index, index_worker):
         group.add_command(command)
-    group.add_command(cities)
     group.add_command(synonyms)
     group.add_command(privacy)
     group.add_command(db_group)

@@ -72,6 +72,102 @@ def register_blueprints() -> list[Blueprint] | None:
 
 
 @hookspec
+def register_api_blueprints() -> list[Blueprint] | None:
+    """Return Flask blueprints of JSON endpoints to serve as part of the API.
+
+    Called once while the app is built. Each blueprint is mounted under
+    ``/api/v1`` (plus its own ``url_prefix``) and nested in the core's API, so
+    its endpoints behave like the core's: no CSRF token (writes need a bearer
+    token, see :func:`kennisbank.testing`'s ``api_token``), ``Cache-Control:
+    no-store``, and an :class:`kennisbank.api.errors.ApiError` raised in a view
+    answers in the API's error shape. Endpoint names become
+    ``api.<blueprint>.<view>`` for :func:`flask.url_for`. Describe the
+    endpoints with :func:`extra_openapi`. A blueprint whose name is taken
+    stops the start, naming the plugin.
+
+    :return: a list of :class:`flask.Blueprint`, or ``None``.
+    """
+
+
+@hookspec
+def extra_openapi(lang: str) -> dict[str, dict[str, Any]] | None:
+    """Describe a plugin's API endpoints in ``GET /api/v1/openapi.json``.
+
+    Called each time the document is built (inside the request). Paths are
+    relative to ``/api/v1``; operations may refer to the core's components
+    (``#/components/schemas/Error``, ``#/components/parameters/lang``).
+    A path or schema the core or another plugin already describes stops the
+    request with an error naming the plugin.
+
+    :param lang: the language of the document's titles (``nl`` or ``en``).
+    :return: ``{"paths": {path: {method: operation}}, "schemas": {name: schema}}``
+        (both optional), or ``None``.
+    """
+
+
+@hookspec
+def register_search_sorts() -> list[dict[str, Any]] | None:
+    """Return extra orders for search results, beside relevance, newest and title.
+
+    Called once while the app is built. A sort orders by a whole number the
+    plugin puts in each item's search document under
+    ``document["facets"][name]`` (with :func:`index_document`), highest
+    first; items without the number come last. The sort is offered on the
+    search page and accepted as ``sort=<name>`` by ``/api/v1/search``.
+
+    :return: a list of ``{"name": identifier, "label": {"nl": str, "en": str}}``.
+    """
+
+
+@hookspec
+def register_search_scopes() -> list[dict[str, Any]] | None:
+    """Return search parameters that stand for values of a facet, worked out per search.
+
+    Called once while the app is built. A scope ``{"name": "like_city",
+    "facet": "city", "label": {...}, "expand": function}`` makes
+    ``like_city=Deventer`` search the city facet for the values
+    ``expand("Deventer")`` returns. Unlike a facet filter, a scope narrows the
+    facet counts too. ``expand(value)`` runs inside the request; it may raise
+    ``ValueError`` with a message for the reader, which answers 400 like a bad
+    filter. ``facet`` must be a search facet; ``name`` must not be one.
+
+    :return: a list of ``{"name": identifier, "facet": str, "label": {"nl": str,
+        "en": str}, "expand": callable}``.
+    """
+
+
+@hookspec
+def register_template_includes() -> list[dict[str, str]] | None:
+    """Return templates to include in the core's pages at named places.
+
+    Called once while the app is built. Each entry names a ``slot`` and a
+    ``template`` (found through the plugin's blueprints' template folders):
+
+    * ``main_nav``: inside the main navigation's ``<ul>``; give ``<li>`` elements;
+    * ``home``: on the home page, after the latest practices;
+    * ``item``: on an item page, after the attachments; ``item`` and ``lang``
+      are in the context.
+
+    The template sees the page's context (``current_user``, ``can``, ``_``
+    and what :func:`extra_template_vars` adds).
+
+    :return: a list of ``{"slot": str, "template": str}``, or ``None``.
+    """
+
+
+@hookspec
+def extra_template_vars() -> dict[str, Any] | None:
+    """Return names to add to every template's context (functions or values).
+
+    Called while the app is built; the returned names are added to every
+    page's context, so the plugin's templates and template includes can call
+    them. A name the core or another plugin already adds stops the start.
+
+    :return: ``{name: value}``, or ``None``.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``kennisbank`` command-line group.
 

@@ -61,6 +61,15 @@ class Plugins:
         Calling each implementation separately lets the core name the plugin
         responsible for a bad or conflicting registration.
         """
+        for plugin_name, returned in self.each(hook_name, **kwargs):
+            for item in returned:
+                yield plugin_name, item
+
+    def each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call a hook per plugin, yielding ``(plugin name, what it returned)``, skipping ``None``.
+
+        For hooks that return one value per plugin (a mapping, a document part).
+        """
         caller = getattr(self.manager.hook, hook_name)
         for impl in reversed(caller.get_hookimpls()):
             args = {name: kwargs[name] for name in impl.argnames}
@@ -70,8 +79,8 @@ class Plugins:
                 raise PluginError(
                     f"plugin {impl.plugin_name!r} failed in {hook_name}: {exc}"
                 ) from exc
-            for item in returned or ():
-                yield impl.plugin_name, item
+            if returned is not None:
+                yield impl.plugin_name, returned
 
 
 def _distribution_of(entry_point: EntryPoint) -> tuple[str, str]:

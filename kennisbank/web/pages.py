@@ -10,7 +10,7 @@ from ..auth.policy import can, visibility
 from ..content.display import field_rows
 from ..content.registry import current_registry
 from ..extensions import db
-from ..models import City, Item
+from ..models import Item
 from ..plugins import hook
 from ..search.backend import SearchUnavailable
 from ..search.service import related
@@ -32,9 +32,7 @@ def home() -> str:
         .limit(RECENT_COUNT)
     )
     items = db.session.execute(query).scalars().all()
-    return render_template(
-        "home.html", items=items, sectors=_sector_counts(), partner_cities=_partner_cities()
-    )
+    return render_template("home.html", items=items, sectors=_sector_counts())
 
 
 def _sector_counts() -> list[tuple[str, str, int]]:
@@ -49,15 +47,6 @@ def _sector_counts() -> list[tuple[str, str, int]]:
     lang = page_lang()
     return [(code, registry.sector_label(code, lang), counts.get(code, 0))
             for code in registry.sectors]
-
-
-def _partner_cities() -> list[City]:
-    """Deventer's partner cities, for the home page's 'who we work with'."""
-    return list(
-        db.session.execute(
-            db.select(City).where(City.relation == "partner").order_by(City.name)
-        ).scalars()
-    )
 
 
 def _probe_published() -> Item:

@@ -109,8 +109,16 @@ def contact_rows(contacts: list[ContactPerson]) -> list[dict[str, Any]]:
     } for c in contacts]
 
 
+def partner_cities() -> list[City]:
+    """Deventer's partner cities, for the home page's 'who we work with'."""
+    return list(db.session.scalars(
+        db.select(City).where(City.relation == "partner").order_by(City.name)))
+
+
 def template_helpers() -> dict[str, Any]:
+    """The names the partner templates and includes call (``extra_template_vars``)."""
     return {
+        "partner_cities": partner_cities,
         "item_transfers": item_transfers,
         "item_contacts": lambda item: contact_rows(contacts_of(item=item)),
         "unread_messages": lambda: unread_count(current_user),
