@@ -3,7 +3,9 @@
 Hooks are called with keyword arguments only. An implementation may accept
 fewer arguments than its specification, so a hook can gain arguments later
 without breaking plugins. ``register_*`` hooks return things that the core
-merges (``None`` is skipped); events are named after what happened.
+merges (``None`` is skipped); events are named after what happened. Hooks
+about items receive a read-only :class:`kennisbank.plugin_api.ItemView`
+(and users a :class:`~kennisbank.plugin_api.UserView`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from .content.types import ContentType
-    from .models import Item, User
+    from .plugin_api import ItemView, UserView
 
 PROJECT_NAME = "kennisbank"
 
@@ -191,7 +193,7 @@ def translation_dirs() -> list[tuple[str, str]] | None:
 
 
 @hookspec
-def validate_item(item: Item) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """Check an item before it is saved, beyond the field rules of its type.
 
     Called by the one validation path shared by forms, API and import, with
@@ -203,7 +205,7 @@ def validate_item(item: Item) -> dict[str, str] | None:
 
 
 @hookspec
-def index_document(item: Item, document: dict[str, Any]) -> None:
+def index_document(item: ItemView, document: dict[str, Any]) -> None:
     """Enrich an item's search document before it is indexed.
 
     Called for every item written to the search index, after the core has
@@ -216,7 +218,7 @@ def index_document(item: Item, document: dict[str, Any]) -> None:
 
 
 @hookspec
-def item_saved(item: Item, created: bool) -> None:
+def item_saved(item: ItemView, created: bool) -> None:
     """Called after an item was saved (in the same transaction, before the commit).
 
     Called for every save, also one that changed nothing (such as re-importing
@@ -227,7 +229,7 @@ def item_saved(item: Item, created: bool) -> None:
 
 
 @hookspec
-def item_published(item: Item) -> None:
+def item_published(item: ItemView) -> None:
     """Called once each time an item becomes published (new, or from another status).
 
     Called after :func:`item_saved`, in the same transaction; saving an item
@@ -236,7 +238,7 @@ def item_published(item: Item) -> None:
 
 
 @hookspec
-def item_deleted(item: Item) -> None:
+def item_deleted(item: ItemView) -> None:
     """Called just before an item is deleted (its data is still readable).
 
     Called in the deleting transaction; the item is gone once it commits.
@@ -244,7 +246,7 @@ def item_deleted(item: Item) -> None:
 
 
 @hookspec(firstresult=True)
-def permission_allowed(user: User | None, action: str, item: Item | None) -> bool | None:
+def permission_allowed(user: UserView | None, action: str, item: ItemView | None) -> bool | None:
     """Decide whether ``user`` may do ``action`` (on ``item``), before the built-in policy.
 
     Stops at first non-None result.
@@ -256,7 +258,7 @@ def permission_allowed(user: User | None, action: str, item: Item | None) -> boo
 
 
 @hookspec(firstresult=True)
-def render_item_fields(item: Item, lang: str) -> Markup | str | None:
+def render_item_fields(item: ItemView, lang: str) -> Markup | str | None:
     """Return custom HTML for the type-specific fields of an item page.
 
     Stops at first non-None result. Return ``None`` to keep the default
