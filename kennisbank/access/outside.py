@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -38,12 +37,6 @@ from .models import OutsideMessage, OutsideReply
 from .throttle import address_digest
 
 CONFIRM_PURPOSE = "outside-message"
-
-SETTINGS: dict[str, Any] = {
-    "CONTACT_LIMIT_ADDRESS": "10 per hour",
-    "CONTACT_LIMIT_EMAIL": "5 per hour",
-}
-
 
 @dataclass(frozen=True)
 class OutsideData:

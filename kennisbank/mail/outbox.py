@@ -137,7 +137,7 @@ def _collect(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
     ids = session.info.pop(QUEUED_KEY, None)
-    if not ids or not current_app or not current_app.config.get("MAIL_SEND_AFTER_COMMIT", True):
+    if not ids or not current_app or not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return
     if not mail_configured():
         return

@@ -240,7 +240,7 @@ class SearchService:
             self.backend: SearchBackend = _make_backend(app)
         #: Whether changes are indexed inside the item's own transaction (no outbox).
         self.transactional = bool(getattr(self.backend, "transactional", False))
-        self.inline_drain = (bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+        self.inline_drain = (bool(app.config["SEARCH_INLINE_DRAIN"])
                              and not self.transactional)
         plugins, registry = app.extensions[PLUGINS_KEY], app.extensions[REGISTRY_KEY]
         #: What plugins add through ``register_search_scopes`` and ``register_search_sorts``.
