@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 
 from .config import ConfigError
+from .extensions import current_app_object
 from .plugins import PluginError, current_plugins
 
 
@@ -72,7 +73,7 @@ def init(demo: bool) -> None:
     from .schema import migrate
 
     click.echo(f"Instance folder: {current_app.instance_path}")
-    before, after = migrate(current_app._get_current_object())  # type: ignore[attr-defined]
+    before, after = migrate(current_app_object())
     if before != after:
         click.echo(f"Database schema: {before or 'empty'} -> {after}")
     if demo:
@@ -91,7 +92,7 @@ def init(demo: bool) -> None:
 @click.option("--debug", is_flag=True, help="Reload on code changes; never in production.")
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the app with Werkzeug (one machine; use gunicorn in production)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app_object()
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 

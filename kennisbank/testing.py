@@ -250,7 +250,7 @@ def api_token(request: pytest.FixtureRequest, app: Flask) -> Callable[..., str]:
     def make(user_or_role: User | str = "contributor") -> str:
         user = _user(request, user_or_role)
         with app.app_context():
-            token = create_token(db.session.get(User, user.id), name="test")
+            token = create_token(db.get_or_404(User, user.id), name="test")
             db.session.commit()
         return token
 

@@ -211,8 +211,8 @@ def comparable(city_id: int) -> Response:
             "city": city_json(stored[f.city.id], lang), "score": f.score,
             "shared_themes": list(f.shared_themes),
             "distance_km": round(f.distance_km, 1) if f.distance_km is not None else None,
-            "reason": reason(target, f, lang),  # type: ignore[arg-type]
-        } for f in found],
+            "reason": reason(target, f, lang),
+        } for f in found] if target is not None else [],
     })
 
 

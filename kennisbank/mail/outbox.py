@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from ..config import LANGUAGES
-from ..extensions import db
+from ..extensions import current_app_object, db
 from ..i18n import current_language
 from ..models import User, utcnow
 from .background import BACKLOG, background_sender
@@ -142,7 +142,7 @@ def _send(session: Session) -> None:
     if not mail_configured():
         return
     if not current_app.config.get("MAIL_SEND_IN_REQUEST"):
-        background_sender(current_app._get_current_object()).submit(ids)  # type: ignore[attr-defined]
+        background_sender(current_app_object()).submit(ids)
         return
     from .sender import drain
 

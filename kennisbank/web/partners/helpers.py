@@ -72,10 +72,10 @@ def item_transfers(item: Item) -> list[dict[str, Any]]:
             url = url_for("web.item", item_id=other.id)
             place = ", ".join(p for p in (other.city, _country(other.country)) if p)
         else:
-            city = link.to_city
-            title, title_lang = city.name, lang  # type: ignore[union-attr]
-            url = url_for("partners.city", city_id=city.id)  # type: ignore[union-attr]
-            place = _country(city.country)  # type: ignore[union-attr]
+            city = link.target_city
+            title, title_lang = city.name, lang
+            url = url_for("partners.city", city_id=city.id)
+            place = _country(city.country)
         how, how_lang = text_in(link.how, lang)
         result, result_lang = text_in(link.result, lang)
         rows.append({
