@@ -79,10 +79,10 @@ def register_api_blueprints() -> list[Blueprint] | None:
 
     Called once while the app is built. Each blueprint is mounted under
     ``/api/v1`` (plus its own ``url_prefix``) and nested in the core's API, so
-    its endpoints behave like the core's: no CSRF token (writes need a bearer
-    token, see :func:`kennisbank.testing`'s ``api_token``), ``Cache-Control:
-    no-store``, and an :class:`kennisbank.api.errors.ApiError` raised in a view
-    answers in the API's error shape. Endpoint names become
+    its endpoints behave like the core's: no CSRF token (a write checks the
+    caller's bearer token), ``Cache-Control: no-store``, and an
+    ``ApiError`` (:mod:`kennisbank.api.errors`) raised in a view answers in the
+    API's error shape ``{"error": ..., "errors": {...}}``. Endpoint names become
     ``api.<blueprint>.<view>`` for :func:`flask.url_for`. Describe the
     endpoints with :func:`extra_openapi`. A blueprint whose name is taken
     stops the start, naming the plugin.
