@@ -30,6 +30,7 @@ from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, build_plugins
 from .privacy import init_app as init_privacy
+from .privacy.registry import plugin_personal_data
 from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
@@ -95,6 +96,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
                 f"plugin {plugin_name!r}: blueprint could not be added: {exc}"
             ) from exc
     template_slots.init_app(app, plugins)
+    plugin_personal_data(plugins)  # refuses a bad or taken name now, not at the first export
 
     @app.route("/")
     def root() -> Any:

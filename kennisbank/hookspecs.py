@@ -170,6 +170,30 @@ def extra_template_vars() -> dict[str, Any] | None:
 
 
 @hookspec
+def register_personal_data() -> list[dict[str, Any]] | None:
+    """Return what the plugin stores about people, for the privacy features.
+
+    Called while the app is built (to check the entries) and whenever a person
+    downloads their data, an account is deleted or ``kennisbank privacy purge``
+    runs, inside the app context. Each entry names a section and gives any of
+    three functions, which work in the current database session (the core
+    commits):
+
+    * ``export(user)``: plain JSON data (datetimes allowed) for the section
+      ``name`` of the person's download; never a password or token hash;
+    * ``forget(user)``: remove what is kept about a person whose account is
+      being deleted, beyond the rows that point at the account;
+    * ``purge(now)``: remove what outlived its retention period, returning
+      the number removed (or ``{kind: number}``).
+
+    A name the core or another plugin uses stops the start.
+
+    :return: a list of ``{"name": identifier, "export": fn, "forget": fn,
+        "purge": fn}`` (functions optional), or ``None``.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``kennisbank`` command-line group.
 

@@ -314,3 +314,52 @@ def test_partner_endpoints_are_nested_in_the_api(app: Flask) -> None:
     assert missing.headers["Cache-Control"] == "no-store"
     assert {rule.endpoint for rule in app.url_map.iter_rules()
             if rule.rule == "/api/v1/organisations"} == {"api.partners.list_organisations"}
+
+
+class Diary:
+    """A plugin keeping notes about people: exported, forgotten and purged."""
+
+    def __init__(self) -> None:
+        self.forgotten: list[str] = []
+
+    @hookimpl
+    def register_personal_data(self) -> list[dict[str, Any]]:
+        return [{"name": "diary", "export": lambda user: {"notes_about": user.email},
+                 "forget": lambda user: self.forgotten.append(user.email),
+                 "purge": lambda now: {"notes": 3}}]
+
+
+def test_hook_register_personal_data(tmp_path: Path) -> None:
+    from tests.conftest import PASSWORD, login
+
+    diary = Diary()
+    app = make_app(tmp_path, EXTRA_PLUGINS=[diary])
+    client = app.test_client()
+    with app.app_context():
+        from kennisbank.auth.passwords import hash_password
+
+        user = User(email="noted@example.org", name="Noted", role="reader",
+                    password_hash=hash_password(PASSWORD))
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+    login(client, user)
+    sections = client.get("/en/account/data").get_json()["sections"]
+    assert sections["diary"] == {"notes_about": "noted@example.org"}
+    assert "messages" in sections and "contact_entries" in sections  # the partner plugin's
+    assert "diary.notes: 3 removed" in Runner(app).invoke("privacy", "purge").output
+    assert client.post("/en/account/delete", data={"password": PASSWORD}).status_code == 303
+    assert diary.forgotten == ["noted@example.org"]
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"name": "profile", "export": len}, "registered already"),
+    ({"name": "diary"}, "expected"),
+    ({"name": "diary", "export": "not a function"}, "expected"),
+])
+def test_bad_personal_data_stops_the_start(tmp_path: Path, entry: dict[str, Any],
+                                           message: str) -> None:
+    plugin = type("Nosy", (), {"register_personal_data": hookimpl(lambda self: [entry])})()
+    with pytest.raises(PluginError, match=rf"'Nosy'.*{message}|{message}.*'Nosy'"):
+        make_app(tmp_path, EXTRA_PLUGINS=[plugin])

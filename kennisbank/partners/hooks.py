@@ -115,6 +115,14 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
+def register_personal_data() -> list[dict[str, Any]]:
+    from .privacy import contact_entries, messages
+
+    return [{"name": "messages", "export": messages},
+            {"name": "contact_entries", "export": contact_entries}]
+
+
+@hookimpl
 def register_template_includes() -> list[dict[str, str]]:
     return [{"slot": "main_nav", "template": "partners/_nav.html"},
             {"slot": "home", "template": "partners/_home.html"},
