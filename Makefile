@@ -91,6 +91,7 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check kennisbank plugins tests bench
+	$(BIN)/mypy
 	$(BIN)/bandit -q -r kennisbank plugins -ll
 
 # Search benchmarks (bench/RESULTS.md): PostgreSQL's server binaries come with system-deps,

@@ -30,6 +30,7 @@ from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
 from .plugins import PluginError, Plugins, build_plugins
 from .privacy import init_app as init_privacy
+from .privacy.registry import plugin_personal_data
 from .schema import ensure_schema
 from .search import init_app as init_search
 from .security import init_app as init_security
@@ -40,7 +41,7 @@ from .web import admin as admin_pages
 from .web import browse as browse_pages
 from .web import editing as editing_pages
 from .web import init_app as init_web
-from .web import partners as partner_pages
+from .web import slots as template_slots
 from .web import sso as sso_pages
 from .web import workflow as workflow_pages
 
@@ -78,7 +79,6 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_sitepages(app)
     admin_pages.init_app(app)
     workflow_pages.init_app(app)
-    partner_pages.init_app(app)
     synonym_pages.init_app(app)
     init_access(app)
     init_api(app)
@@ -92,6 +92,8 @@ def build_app(config: dict[str, Any] | None) -> Flask:
             raise PluginError(
                 f"plugin {plugin_name!r}: blueprint could not be added: {exc}"
             ) from exc
+    template_slots.init_app(app, plugins)
+    plugin_personal_data(plugins)  # refuses a bad or taken name now, not at the first export
 
     @app.route("/")
     def root() -> Any:

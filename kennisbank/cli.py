@@ -17,6 +17,7 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 
 from .config import ConfigError
+from .extensions import current_app_object
 from .plugins import PluginError, current_plugins
 
 #: Commands that answer without building the app when none is given (they
@@ -88,7 +89,7 @@ def init(demo: bool) -> None:
     from .schema import migrate
 
     click.echo(f"Instance folder: {current_app.instance_path}")
-    before, after = migrate(current_app._get_current_object())  # type: ignore[attr-defined]
+    before, after = migrate(current_app_object())
     if before != after:
         click.echo(f"Database schema: {before or 'empty'} -> {after}")
     if demo:
@@ -107,13 +108,15 @@ def init(demo: bool) -> None:
 @click.option("--debug", is_flag=True, help="Reload on code changes; never in production.")
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the app with Werkzeug (one machine; use gunicorn in production)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app_object()
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def plugins_command(as_json: bool) -> None:
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the core's built-in plugins (such as the partner features).")
+def plugins_command(as_json: bool, show_all: bool) -> None:
     """List the enabled plugins with their distribution, version and content types."""
     if has_app_context():
         plugins = current_plugins()
@@ -125,7 +128,7 @@ def plugins_command(as_json: bool) -> None:
             plugins, _registry = load_plugins(enabled_plugins_from_env())
         except PluginError as exc:
             raise click.ClickException(str(exc)) from exc
-    rows = [info for info in plugins.info.values() if not info.builtin]
+    rows = [info for info in plugins.info.values() if show_all or not info.builtin]
     if as_json:
         click.echo(json.dumps([vars(info) for info in rows], indent=2))
         return
@@ -133,8 +136,8 @@ def plugins_command(as_json: bool) -> None:
         click.echo("No plugins enabled.")
         return
     click.echo(table(("Plugin", "Distribution", "Version", "Content types"),
-                     [(info.name, info.distribution, info.version,
-                       ", ".join(info.content_types) or "-") for info in rows]))
+                     [(info.name + (" (built in)" if info.builtin else ""), info.distribution,
+                       info.version, ", ".join(info.content_types) or "-") for info in rows]))
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
@@ -286,7 +289,6 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_search import check_index, index_worker, reindex, search_command
     from .cli_users import tokens, users
     from .mail.cli import mail_group
-    from .partners.cli import cities
     from .privacy.cli import privacy
     from .synonyms.cli import synonyms
 
@@ -298,7 +300,6 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     for command in (init, serve, plugins_command, import_command, export_command, users, tokens,
                     reindex, check_index, index_worker, search_command):
         group.add_command(command)
-    group.add_command(cities)
     group.add_command(synonyms)
     group.add_command(privacy)
     group.add_command(db_group)

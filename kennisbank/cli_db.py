@@ -7,9 +7,9 @@ migrate; ``revision`` is for developers who changed a model.
 from __future__ import annotations
 
 import click
-from flask import current_app
 
 from . import schema
+from .extensions import current_app_object
 
 
 @click.group("db")
@@ -21,7 +21,7 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Run the migrations up to REVISION (default: the newest, head)."""
-    before, after = schema.migrate(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    before, after = schema.migrate(current_app_object(), revision)
     click.echo(f"Database schema: {before or 'empty'} -> {after}")
 
 

@@ -8,11 +8,15 @@ app gets its own (see ``kennisbank.app._init_babel``).
 
 from __future__ import annotations
 
+from typing import cast
+
+from flask import Flask, current_app
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.local import LocalProxy
 
 #: Every constraint gets a predictable name, the same on SQLite and PostgreSQL,
 #: so a migration can name the constraint it drops or changes (SQLite's batch
@@ -32,5 +36,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def current_app_object() -> Flask:
+    """The app behind ``current_app``, for work that outlives the context (a thread,
+    a migration, a server): the proxy itself would look for a context that is gone."""
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -17,6 +17,9 @@ keep to it; the failure is logged naming the plugin and the hook either way:
 * ``contained``: the hook adds to or is told about something that happens
   anyway; a failure never breaks it: the other plugins still run and the
   operation goes on without the failing plugin's part.
+
+Hooks about items receive a read-only :class:`kennisbank.plugin_api.ItemView`
+(and users a :class:`~kennisbank.plugin_api.UserView`).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
     from .content.kinds import FieldKind
     from .content.types import ContentType
-    from .models import Item, User
+    from .plugin_api import ItemView, UserView
 
 PROJECT_NAME = "kennisbank"
 
@@ -151,6 +154,148 @@ def register_blueprints() -> list[Blueprint] | None:
 
 @hookspec
 @on_failure(START)
+def register_api_blueprints() -> list[Blueprint] | None:
+    """Return Flask blueprints of JSON endpoints to serve as part of the API.
+
+    Called once while the app is built. Each blueprint is mounted under
+    ``/api/v1`` (plus its own ``url_prefix``) and nested in the core's API, so
+    its endpoints behave like the core's: no CSRF token (a write checks the
+    caller's bearer token), ``Cache-Control: no-store``, and an
+    ``ApiError`` (:mod:`kennisbank.api.errors`) raised in a view answers in the
+    API's error shape ``{"error": ..., "errors": {...}}``. Endpoint names become
+    ``api.<blueprint>.<view>`` for :func:`flask.url_for`. Describe the
+    endpoints with :func:`extra_openapi`. A blueprint whose name is taken
+    stops the start, naming the plugin.
+
+    :return: a list of :class:`flask.Blueprint`, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(CONTAINED)
+def extra_openapi(lang: str) -> dict[str, dict[str, Any]] | None:
+    """Describe a plugin's API endpoints in ``GET /api/v1/openapi.json``.
+
+    Called each time the document is built (inside the request). Paths are
+    relative to ``/api/v1``; operations may refer to the core's components
+    (``#/components/schemas/Error``, ``#/components/parameters/lang``).
+    A path or schema the core or another plugin already describes stops the
+    request with an error naming the plugin.
+
+    :param lang: the language of the document's titles (``nl`` or ``en``).
+    :return: ``{"paths": {path: {method: operation}}, "schemas": {name: schema}}``
+        (both optional), or ``None``.
+
+    On failure (contained): the document is served without this plugin's part;
+    the log names the plugin.
+    """
+
+
+@hookspec
+@on_failure(START)
+def register_search_sorts() -> list[dict[str, Any]] | None:
+    """Return extra orders for search results, beside relevance, newest and title.
+
+    Called once while the app is built. A sort orders by a whole number the
+    plugin puts in each item's search document under
+    ``document["facets"][name]`` (with :func:`index_document`), highest
+    first; items without the number come last. The sort is offered on the
+    search page and accepted as ``sort=<name>`` by ``/api/v1/search``.
+
+    :return: a list of ``{"name": identifier, "label": {"nl": str, "en": str}}``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
+def register_search_scopes() -> list[dict[str, Any]] | None:
+    """Return search parameters that stand for values of a facet, worked out per search.
+
+    Called once while the app is built. A scope ``{"name": "like_city",
+    "facet": "city", "label": {...}, "expand": function}`` makes
+    ``like_city=Deventer`` search the city facet for the values
+    ``expand("Deventer")`` returns. Unlike a facet filter, a scope narrows the
+    facet counts too. ``expand(value)`` runs inside the request; it may raise
+    ``ValueError`` with a message for the reader, which answers 400 like a bad
+    filter. ``facet`` must be a search facet; ``name`` must not be one.
+
+    :return: a list of ``{"name": identifier, "facet": str, "label": {"nl": str,
+        "en": str}, "expand": callable}``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
+def register_template_includes() -> list[dict[str, str]] | None:
+    """Return templates to include in the core's pages at named places.
+
+    Called once while the app is built. Each entry names a ``slot`` and a
+    ``template`` (found through the plugin's blueprints' template folders):
+
+    * ``main_nav``: inside the main navigation's ``<ul>``; give ``<li>`` elements;
+    * ``home``: on the home page, after the latest practices;
+    * ``item``: on an item page, after the attachments; ``item`` and ``lang``
+      are in the context.
+
+    The template sees the page's context (``current_user``, ``can``, ``_``
+    and what :func:`extra_template_vars` adds).
+
+    :return: a list of ``{"slot": str, "template": str}``, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
+def extra_template_vars() -> dict[str, Any] | None:
+    """Return names to add to every template's context (functions or values).
+
+    Called while the app is built; the returned names are added to every
+    page's context, so the plugin's templates and template includes can call
+    them. A name the core or another plugin already adds stops the start.
+
+    :return: ``{name: value}``, or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
+def register_personal_data() -> list[dict[str, Any]] | None:
+    """Return what the plugin stores about people, for the privacy features.
+
+    Called while the app is built (to check the entries) and whenever a person
+    downloads their data, an account is deleted or ``kennisbank privacy purge``
+    runs, inside the app context. Each entry names a section and gives any of
+    three functions, which work in the current database session (the core
+    commits):
+
+    * ``export(user)``: plain JSON data (datetimes allowed) for the section
+      ``name`` of the person's download; never a password or token hash;
+    * ``forget(user)``: remove what is kept about a person whose account is
+      being deleted, beyond the rows that point at the account;
+    * ``purge(now)``: remove what outlived its retention period, returning
+      the number removed (or ``{kind: number}``).
+
+    A name the core or another plugin uses stops the start.
+
+    :return: a list of ``{"name": identifier, "export": fn, "forget": fn,
+        "purge": fn}`` (functions optional), or ``None``.
+
+    On failure (start): the start stops, naming the plugin and this hook.
+    """
+
+
+@hookspec
+@on_failure(START)
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``kennisbank`` command-line group.
 
@@ -180,7 +325,7 @@ def translation_dirs() -> list[tuple[str, str]] | None:
 
 @hookspec
 @on_failure(VETO)
-def validate_item(item: Item) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """Check an item before it is saved, beyond the field rules of its type.
 
     Called by the one validation path shared by forms, API and import, with
@@ -196,7 +341,7 @@ def validate_item(item: Item) -> dict[str, str] | None:
 
 @hookspec
 @on_failure(CONTAINED)
-def index_document(item: Item, document: dict[str, Any]) -> None:
+def index_document(item: ItemView, document: dict[str, Any]) -> None:
     """Enrich an item's search document before it is indexed.
 
     Called for every item written to the search index, after the core has
@@ -215,7 +360,7 @@ def index_document(item: Item, document: dict[str, Any]) -> None:
 
 @hookspec
 @on_failure(CONTAINED)
-def item_saved(item: Item, created: bool) -> None:
+def item_saved(item: ItemView, created: bool) -> None:
     """Called after an item was saved (in the same transaction, before the commit).
 
     Called for every save, also one that changed nothing (such as re-importing
@@ -230,7 +375,7 @@ def item_saved(item: Item, created: bool) -> None:
 
 @hookspec
 @on_failure(CONTAINED)
-def item_published(item: Item) -> None:
+def item_published(item: ItemView) -> None:
     """Called once each time an item becomes published (new, or from another status).
 
     Called after :func:`item_saved`, in the same transaction; saving an item
@@ -243,7 +388,7 @@ def item_published(item: Item) -> None:
 
 @hookspec
 @on_failure(CONTAINED)
-def item_deleted(item: Item) -> None:
+def item_deleted(item: ItemView) -> None:
     """Called just before an item is deleted (its data is still readable).
 
     Called in the deleting transaction; the item is gone once it commits.
@@ -255,7 +400,7 @@ def item_deleted(item: Item) -> None:
 
 @hookspec(firstresult=True)
 @on_failure(VETO)
-def permission_allowed(user: User | None, action: str, item: Item | None) -> bool | None:
+def permission_allowed(user: UserView | None, action: str, item: ItemView | None) -> bool | None:
     """Decide whether ``user`` may do ``action`` (on ``item``), before the built-in policy.
 
     Stops at first non-None result.
@@ -274,7 +419,7 @@ def permission_allowed(user: User | None, action: str, item: Item | None) -> boo
 
 @hookspec(firstresult=True)
 @on_failure(VETO)
-def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
+def item_permission_labels(item: ItemView, labels: list[str]) -> list[str] | None:
     """Return the permission labels ``item`` carries: who may see it, everywhere.
 
     A person may see an item when they hold one of its labels (see
@@ -302,7 +447,7 @@ def item_permission_labels(item: Item, labels: list[str]) -> list[str] | None:
 
 @hookspec
 @on_failure(CONTAINED)
-def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | None:
+def user_permission_labels(user: UserView | None, labels: list[str]) -> list[str] | None:
     """Return extra permission labels ``user`` holds (added to the core's).
 
     Called whenever a page, feed or API call works out what a person may see
@@ -322,7 +467,7 @@ def user_permission_labels(user: User | None, labels: list[str]) -> list[str] | 
 
 @hookspec(firstresult=True)
 @on_failure(CONTAINED)
-def render_item_fields(item: Item, lang: str) -> Markup | str | None:
+def render_item_fields(item: ItemView, lang: str) -> Markup | str | None:
     """Return custom HTML for the type-specific fields of an item page.
 
     Stops at first non-None result. Return ``None`` to keep the default

@@ -103,6 +103,18 @@ class Plugins:
             for item in returned or ():
                 yield plugin, item
 
+    def each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call a hook per plugin, yielding ``(plugin name, what it returned)``, skipping ``None``.
+
+        For hooks that return one value per plugin (a mapping, a document
+        part). A *contained* hook's failing plugin is logged and skipped;
+        any other hook's failure raises :class:`HookError`.
+        """
+        contained = hookspecs.failure_rule(hook_name) == hookspecs.CONTAINED
+        for plugin, result in self._run(hook_name, kwargs, failures=[] if contained else None):
+            if result is not None:
+                yield plugin, result
+
     def implemented(self, hook_name: str) -> bool:
         """Whether any plugin implements ``hook_name`` (to skip work nobody needs)."""
         return bool(getattr(self.manager.hook, hook_name).get_hookimpls())

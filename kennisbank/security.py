@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import hmac
 import time
-from datetime import timedelta
-from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
@@ -49,6 +47,7 @@ from limits.strategies import RateLimiter
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .config import DEFAULT_CSP  # noqa: F401  (the default of CONTENT_SECURITY_POLICY)
 from .ratelimit import default_storage_uri, storage_options
 
 LIMITER_KEY = "kennisbank.limiter"
@@ -56,36 +55,6 @@ TOKEN_SCOPE = "api-token-address"
 TOKEN_FAILED_FLAG = "token_failed"
 #: Set by a view on ``g`` when a password check failed; the throttle counts those only.
 FAILED_FLAG = "auth_failed"
-
-DEFAULT_CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
-
-SETTINGS: dict[str, Any] = {
-    "SECURE_COOKIES": False,
-    "CONTENT_SECURITY_POLICY": DEFAULT_CSP,
-    "REFERRER_POLICY": "strict-origin-when-cross-origin",
-    "HSTS_MAX_AGE": 31_536_000,
-    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
-    "LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
-    "LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
-    "TOKEN_LIMIT_ADDRESS": "30 per 15 minutes",
-    # None: chosen by the database (kennisbank.ratelimit.default_storage_uri).
-    "RATELIMIT_STORAGE_URI": None,
-    "RATELIMIT_STRATEGY": "moving-window",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_KEY_PREFIX": "kennisbank",
-    "TRUSTED_PROXIES": 0,
-}
 
 STATIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -98,8 +67,6 @@ STATIC_HEADERS = {
 
 def init_app(app: Flask) -> None:
     """Apply the cookie settings, add the headers and set up the login throttle."""
-    for key, value in SETTINGS.items():
-        app.config.setdefault(key, value)
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

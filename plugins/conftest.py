@@ -1,25 +1,22 @@
-"""Give the plugin tests the core's fixtures (``app``, ``client``, ``runner``, ``make_item``...).
+"""The bundled plugins' tests use the testing kit every plugin author has, ``kennisbank.testing``.
 
-pytest only sees a conftest's fixtures below its own folder, and the core's
-live in ``tests/``; re-exporting them here lets each plugin's tests use them.
-``pythonpath = ["."]`` in pyproject.toml makes ``tests`` importable.
+Its fixtures (``app``, ``client``, ``runner``, ``make_item``, users, tokens)
+come with Kennisbank as a pytest plugin, so the tests here need nothing from
+the core's ``tests/``. Only the database is this repository's business: with
+``KENNISBANK_TEST_DB=postgres`` each app gets a throwaway PostgreSQL database,
+as the core's tests do (``tests/pg.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+import pytest
 
-from kennisbank.content.service import ValidationError, validate
-from tests.conftest import *  # noqa: F403
+from tests.pg import _drop_test_databases, with_test_database  # noqa: F401
 
 
-def problems(app: Flask, data: dict[str, Any], lang: str) -> dict[str, str]:
-    """The validation errors for ``data`` as a reader of ``lang`` gets them."""
-    with app.test_request_context(f"/?lang={lang}"):
-        try:
-            validate(data)
-        except ValidationError as exc:
-            return exc.errors
-    return {}
+@pytest.fixture
+def kennisbank_database() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return with_test_database

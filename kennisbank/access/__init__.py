@@ -1,11 +1,11 @@
 """The way in for people without an account: access requests, and messages to
 contact persons from outside, each confirmed by a link mailed to the sender.
 
-``init_app`` sets the defaults of the settings (``RETENTION_DAYS``,
-``ACCESS_*``, ``CONTACT_LIMIT_*``), registers the pages and the template
-helpers, and throttles the confirmation pages. :func:`purge_expired` forgets
-what was never confirmed; the privacy purge and ``kennisbank access purge``
-call it, and :mod:`.privacy` gives the privacy feature a person's data.
+``init_app`` registers the pages and the template helpers, and throttles
+the confirmation pages (the settings ``RETENTION_DAYS``, ``ACCESS_*`` and
+``CONTACT_LIMIT_*`` are in :mod:`kennisbank.config`). :func:`purge_expired`
+forgets what was never confirmed; the privacy purge and ``kennisbank access
+purge`` call it, and :mod:`.privacy` gives the privacy feature a person's data.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ __all__ = ["init_app", "purge_expired"]
 def init_app(app: Flask) -> None:
     from ..auth.sso_accounts import register_refusal
     from ..privacy import register_export, register_forget, register_purge
-    from . import outside, privacy, retention, service, views
+    from . import privacy, retention, service, views
 
-    for settings in (service.SETTINGS, outside.SETTINGS):
-        for key, value in settings.items():
-            app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     app.context_processor(views.template_helpers)
     register_export("access", privacy.export_for)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -38,12 +37,6 @@ from .models import OutsideMessage, OutsideReply
 from .throttle import address_digest
 
 CONFIRM_PURPOSE = "outside-message"
-
-SETTINGS: dict[str, Any] = {
-    "CONTACT_LIMIT_ADDRESS": "10 per hour",
-    "CONTACT_LIMIT_EMAIL": "5 per hour",
-}
-
 
 @dataclass(frozen=True)
 class OutsideData:
@@ -118,26 +111,25 @@ def confirm(token: str) -> list[OutsideMessage] | None:
         if contact is None or not contact.reachable:
             continue
         outside.confirmed_at = utcnow()
-        outside.message = Message(
+        outside.message = message = Message(
             sender=None, recipient=contact.user, subject=outside.subject, body=outside.body,
             item=outside.item, organisation=outside.organisation)
         db.session.flush()
-        _notify_recipient(outside)
+        _notify_recipient(outside, message)
         delivered.append(outside)
     return delivered
 
 
-def _notify_recipient(outside: OutsideMessage) -> None:
-    message = outside.message
-    recipient: User = message.recipient  # type: ignore[union-attr]
+def _notify_recipient(outside: OutsideMessage, message: Message) -> None:
+    recipient = message.recipient
     lang = recipient.preferred_language if recipient.preferred_language in LANGUAGES else "nl"
     queue_mail(recipient.email, "access/outside_message", {
         "recipient": recipient.name, "sender": outside.name,
         "sender_organisation": outside.sender_organisation,
         "sender_email": outside.email if outside.share_email else "",
         "subject": outside.subject, "body": outside.body,
-        "about": about(message, lang),  # type: ignore[arg-type]
-        "message_url": url_for("partners.message", message_id=message.id,  # type: ignore[union-attr]
+        "about": about(message, lang),
+        "message_url": url_for("partners.message", message_id=message.id,
                                lang=lang, _external=True),
     }, user=recipient)
 

@@ -46,20 +46,6 @@ CONFIRM_PURPOSE = "access-request"
 #: Roles an editor may grant; admins may grant every role.
 EDITOR_GRANTS = ("reader", "contributor")
 
-SETTINGS: dict[str, Any] = {
-    # Days after which unconfirmed requests and messages are deleted (kennisbank.access.retention).
-    "RETENTION_DAYS": 30,
-    # Hours a confirmation link works.
-    "ACCESS_CONFIRM_HOURS": 72,
-    # Days a declined e-mail or client address cannot put a new request in the queue.
-    "ACCESS_DECLINE_DAYS": 90,
-    "ACCESS_LIMIT_ADDRESS": "5 per hour",
-    "ACCESS_LIMIT_EMAIL": "3 per hour",
-    # Posts to the confirmation pages per client address (each is a guess at a token).
-    "ACCESS_LINK_LIMIT_ADDRESS": "30 per 15 minutes",
-}
-
-
 class RequestError(ValueError):
     """A refused decision; ``errors`` maps a form field to a message."""
 

@@ -317,7 +317,7 @@ def confirm_message(token: str) -> Any:
 
 def message_from_outside(message: Message, user: User, about: str) -> Any:
     """``partners.message`` for a message from outside: its recipient replies by mail."""
-    found = message.outside  # type: ignore[attr-defined]
+    found = message.outside
     can_reply = message.recipient_id == user.id
     form = OutsideReplyForm()
     if form.is_submitted() and not can_reply:

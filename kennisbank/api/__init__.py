@@ -37,6 +37,32 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    _register_plugin_endpoints(app)
+
+
+def _register_plugin_endpoints(app: Flask) -> None:
+    """Mount each plugin's ``register_api_blueprints`` under ``/api/v1``, nested in ``api``.
+
+    Registered with the name prefix ``api``, a plugin's blueprint is a child of
+    the core's for Flask (``request.blueprints`` ends in ``api``), so the core's
+    error handler, cache header and id check apply to its endpoints as they do
+    to the core's own; ``bp`` itself stays untouched, as several apps share it.
+    """
+    from ..plugins import EXTENSION_KEY, PluginError
+
+    for plugin_name, blueprint in app.extensions[EXTENSION_KEY].results(
+            "register_api_blueprints"):
+        if not isinstance(blueprint, Blueprint):
+            raise PluginError(f"plugin {plugin_name!r}: register_api_blueprints returned "
+                              f"{blueprint!r}, not a flask.Blueprint")
+        csrf.exempt(blueprint)
+        try:
+            app.register_blueprint(blueprint, name_prefix=bp.name,
+                                   url_prefix=f"{bp.url_prefix}{blueprint.url_prefix or ''}")
+        except (ValueError, AssertionError) as exc:
+            raise PluginError(
+                f"plugin {plugin_name!r}: API blueprint could not be added: {exc}"
+            ) from exc
 
 
 @bp.after_request

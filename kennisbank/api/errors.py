@@ -26,9 +26,6 @@ from ..models import User
 from . import bp, json_error
 
 T = TypeVar("T")
-#: Defaults of the two body limits; an item is far smaller, an import can hold thousands.
-DEFAULT_MAX_BODY = 4 * 1024 * 1024
-DEFAULT_MAX_IMPORT_BODY = 16 * 1024 * 1024
 #: No item nests deeper than this (translations -> language -> field -> list).
 MAX_DEPTH = 32
 #: The largest id both databases store (PostgreSQL's ``integer`` primary keys; SQLite's
@@ -87,8 +84,7 @@ def _existing_id_range(_endpoint: str | None, values: dict[str, Any] | None) -> 
 
 def body_limit(name: str) -> int:
     """The setting ``name``, never above Flask's ``MAX_CONTENT_LENGTH`` (the site-wide cap)."""
-    defaults = {"API_MAX_BODY": DEFAULT_MAX_BODY, "API_MAX_IMPORT_BODY": DEFAULT_MAX_IMPORT_BODY}
-    limit = int(current_app.config.get(name, defaults[name]))
+    limit = int(current_app.config[name])
     cap = current_app.config.get("MAX_CONTENT_LENGTH")
     return min(limit, int(cap)) if cap else limit
 

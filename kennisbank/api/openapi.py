@@ -19,6 +19,7 @@ from flask import Response, jsonify, url_for
 from ..config import LANGUAGES
 from ..content.registry import Registry, current_registry
 from ..models import STATUSES
+from ..plugins import PluginError, current_plugins
 from ..search.backend import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from ..search.facets import all_facets
 from ..search.service import MAX_FILTER_VALUES, MAX_VALUE_LENGTH, scopes, sort_names
@@ -337,6 +338,7 @@ def document(lang: str) -> dict[str, Any]:
         part = describe(registry, lang)
         paths.update(part.get("paths", {}))
         schemas.update(part.get("schemas", {}))
+    _add_plugin_descriptions(paths, schemas, lang)
     for operations in paths.values():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
@@ -365,6 +367,24 @@ def document(lang: str) -> dict[str, Any]:
             "schemas": schemas,
         },
     }
+
+
+def _add_plugin_descriptions(paths: dict[str, Any], schemas: dict[str, Any], lang: str) -> None:
+    """Merge what each plugin's ``extra_openapi`` describes, refusing to overwrite.
+
+    A plugin may add paths and schemas but never replace the core's or another
+    plugin's: the document would then describe endpoints that answer otherwise.
+    """
+    for plugin_name, part in current_plugins().each("extra_openapi", lang=lang):
+        if not isinstance(part, dict):
+            raise PluginError(f"plugin {plugin_name!r}: extra_openapi returned {part!r}, "
+                              "not {'paths': ..., 'schemas': ...}")
+        for kind, merged in (("paths", paths), ("schemas", schemas)):
+            for name, value in (part.get(kind) or {}).items():
+                if name in merged:
+                    raise PluginError(f"plugin {plugin_name!r}: extra_openapi describes "
+                                      f"{kind[:-1]} {name!r}, which is described already")
+                merged[name] = value
 
 
 @bp.get("/openapi.json")

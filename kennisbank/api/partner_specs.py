@@ -12,13 +12,11 @@ from typing import Any
 
 from ..config import LANGUAGES
 from ..content.kinds.text import text_pattern
-from ..content.registry import Registry
 from ..partners.cities import RELATIONS
 from ..partners.directory import FACETS
 from ..partners.models import TRANSFER_KINDS
 from ..partners.transfers import MAX_NOTE_LENGTH
 from .errors import MAX_ID
-from .openapi import extend
 from .partners import MAX_COMPARABLE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_LENGTH
 from .specs import BOOLEAN, DATE_TIME, INTEGER, OPTIONAL_STRING, STRING, array, obj
 
@@ -223,6 +221,6 @@ def _paths() -> dict[str, Any]:
     }
 
 
-@extend
-def describe(registry: Registry, lang: str) -> dict[str, dict[str, Any]]:
+def describe() -> dict[str, dict[str, Any]]:
+    """The partner endpoints' paths and schemas, for the hook ``extra_openapi``."""
     return {"paths": _paths(), "schemas": _schemas()}

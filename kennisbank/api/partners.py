@@ -8,14 +8,16 @@ collection; contact persons' email and phone are ``null`` for anonymous
 callers, always. Writing a transfer needs a bearer token and the right to
 edit the practice, and goes through the same rules as the web form
 (:func:`kennisbank.partners.transfers.add_transfer`). The paths are described
-in the OpenAPI document by :mod:`.partner_specs`, through :func:`.openapi.extend`.
+in the OpenAPI document by :mod:`.partner_specs`. Both reach the app through
+the plugin hooks ``register_api_blueprints`` and ``extra_openapi``
+(:mod:`kennisbank.partners.hooks`), as a third-party plugin's endpoints would.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,7 +34,7 @@ from ..partners.directory import FACETS, facet_label, search_directory
 from ..partners.models import TRANSFER_KINDS, TransferLink
 from ..partners.organisations import contacts_of, offers_and_seeks, practices_of
 from ..partners.transfers import TransferError, add_transfer, city_transfers, links_of, shown_to
-from . import api_lang, bp
+from . import api_lang
 from .errors import (
     MAX_ID,
     ApiError,
@@ -49,6 +51,9 @@ MAX_FILTER_VALUES = 50
 MAX_VALUE_LENGTH = 200
 MAX_COMPARABLE = 20
 TRANSFER_KEYS = frozenset({"kind", "to_item_id", "to_city_id", "how", "result"})
+
+#: Mounted under ``/api/v1`` as ``api.partners`` (see ``register_api_blueprints``).
+bp = Blueprint("partners", __name__)
 
 
 def _readable() -> None:
@@ -82,7 +87,7 @@ def city_json(city: City, lang: str) -> dict[str, Any]:
         "country_name": country_name(city.country, lang), "population": city.population,
         "latitude": city.latitude, "longitude": city.longitude, "relation": city.relation,
         "relation_label": RELATIONS.get(city.relation, {}).get(lang, city.relation),
-        "links": {"self": url_for("api.get_city", city_id=city.id, _external=True),
+        "links": {"self": url_for("api.partners.get_city", city_id=city.id, _external=True),
                   "html": _html_links("partners.city", city_id=city.id)},
     }
 
@@ -94,7 +99,8 @@ def organisation_summary(org: Organisation, lang: str) -> dict[str, Any]:
         "country": org.country, "website": org.website,
         "description": {k: v for k, v in (org.description or {}).items() if k in LANGUAGES},
         "offers": offers, "seeks": seeks,
-        "links": {"self": url_for("api.get_organisation", organisation_id=org.id, _external=True),
+        "links": {"self": url_for("api.partners.get_organisation", organisation_id=org.id,
+                                  _external=True),
                   "html": _html_links("partners.organisation", organisation_id=org.id)},
     }
 
@@ -202,8 +208,8 @@ def comparable(city_id: int) -> Response:
             "city": city_json(stored[f.city.id], lang), "score": f.score,
             "shared_themes": list(f.shared_themes),
             "distance_km": round(f.distance_km, 1) if f.distance_km is not None else None,
-            "reason": reason(target, f, lang),  # type: ignore[arg-type]
-        } for f in found],
+            "reason": reason(target, f, lang),
+        } for f in found] if target is not None else [],
     })
 
 

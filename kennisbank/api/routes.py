@@ -6,7 +6,6 @@ from . import meta  # noqa: F401
 from .bulk import import_jsonl  # noqa: F401
 from .items import list_items  # noqa: F401
 from .openapi import openapi  # noqa: F401
-from .partner_specs import describe  # noqa: F401  (the partner endpoints and their description)
 from .revisions import item_revisions  # noqa: F401
 from .search import search_items  # noqa: F401
 from .synonym_specs import describe as describe_synonyms  # noqa: F401  (the synonym endpoints too)

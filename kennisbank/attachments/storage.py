@@ -29,7 +29,6 @@ from .extract import extract_text
 from .models import Attachment
 from .sniff import FileKind, detect
 
-DEFAULT_MAX_ATTACHMENT_SIZE = 20 * 1024 * 1024
 FOLDER = "attachments"
 MAX_NAME_LENGTH = 200
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
@@ -53,7 +52,7 @@ class Upload:
 
 def max_attachment_size() -> int:
     """Bytes per file (``MAX_ATTACHMENT_SIZE``, 20 MB unless configured)."""
-    return int(current_app.config.get("MAX_ATTACHMENT_SIZE", DEFAULT_MAX_ATTACHMENT_SIZE))
+    return int(current_app.config["MAX_ATTACHMENT_SIZE"])
 
 
 def attachments_dir() -> Path:

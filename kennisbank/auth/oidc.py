@@ -34,27 +34,13 @@ from urllib.parse import urlsplit
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
-from ..config import LANGUAGES, ConfigError
-from ..security import DEFAULT_CSP
+from ..config import DEFAULT_CSP, LANGUAGES, ConfigError
 from .sso_accounts import Policy, SsoRefused, email_domain
 
 CALLBACK_PATH = "/sso/callback"
 EXTENSION_KEY = "kennisbank.sso"
 #: Roles an account made by SSO may get: more needs an administrator's decision.
 NEW_ACCOUNT_ROLES = ("reader", "contributor")
-
-SETTINGS: dict[str, Any] = {
-    "SSO_ISSUER": None,
-    "SSO_CLIENT_ID": None,
-    "SSO_CLIENT_SECRET": None,
-    "SSO_REDIRECT_URI": None,
-    "SSO_DOMAINS": [],
-    "SSO_DEFAULT_ROLE": "reader",
-    "SSO_NAME": None,
-    "SSO_LABEL": None,
-    "SSO_TIMEOUT": 10,
-}
-
 
 class SingleSignOn:
     """The configured provider: Authlib's client plus what the settings allow."""
@@ -101,8 +87,6 @@ class SingleSignOn:
 
 def init_app(app: Flask) -> None:
     """Check the settings and register the provider, when ``SSO_ISSUER`` is set."""
-    for key, value in SETTINGS.items():
-        app.config.setdefault(key, value)
     if not app.config["SSO_ISSUER"]:
         return
     _check_settings(app.config)

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import City, Item, Organisation, User
 from ..partners.cities import fill_from_dataset, find_city
-from ..partners.models import ContactPerson, OrganisationProfile, TransferLink
+from ..partners.models import ContactPerson, OrganisationProfile
 from ..partners.organisations import add_contact
-from ..partners.transfers import add_transfer
+from ..partners.transfers import add_transfer, link_exists
 
 
 def _read(folder: Path, name: str) -> Any:
@@ -82,10 +82,6 @@ def _transfer(row: dict[str, Any]) -> None:
     to_city = find_city(row["to_city"]) if "to_city" in row else None
     if "to_city" in row and to_city is None:
         raise RuntimeError(f"demo transfer names an unknown city: {row['to_city']}")
-    exists = db.session.scalar(select(TransferLink.id).where(
-        TransferLink.from_item_id == source.id, TransferLink.kind == row["kind"],
-        TransferLink.to_item_id == to_item.id if to_item is not None
-        else TransferLink.to_city_id == to_city.id))  # type: ignore[union-attr]
-    if exists is None:
+    if not link_exists(source, row["kind"], to_item, to_city):
         add_transfer(source, kind=row["kind"], user=None, to_item=to_item, to_city=to_city,
                      how=row.get("how"), result=row.get("result"))

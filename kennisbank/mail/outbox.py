@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from ..config import LANGUAGES
-from ..extensions import db
+from ..extensions import current_app_object, db
 from ..i18n import current_language
 from ..models import User, utcnow
 from .background import BACKLOG, background_sender
@@ -137,12 +137,12 @@ def _collect(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
     ids = session.info.pop(QUEUED_KEY, None)
-    if not ids or not current_app or not current_app.config.get("MAIL_SEND_AFTER_COMMIT", True):
+    if not ids or not current_app or not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return
     if not mail_configured():
         return
     if not current_app.config.get("MAIL_SEND_IN_REQUEST"):
-        background_sender(current_app._get_current_object()).submit(ids)  # type: ignore[attr-defined]
+        background_sender(current_app_object()).submit(ids)
         return
     from .sender import drain
 

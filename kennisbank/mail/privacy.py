@@ -21,8 +21,6 @@ from ..extensions import db
 from ..models import User
 from .models import MailMessage
 
-DEFAULT_RETENTION_DAYS = 30
-
 
 def _to(user: User) -> Any:
     return func.lower(MailMessage.to) == user.email.lower()
@@ -42,7 +40,7 @@ def export_mail(user: User) -> list[dict[str, Any]]:
 
 def purge_mail(now: datetime) -> int:
     """Remove sent and failed mail older than ``MAIL_RETENTION_DAYS``."""
-    days = int(current_app.config.get("MAIL_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    days = int(current_app.config["MAIL_RETENTION_DAYS"])
     cutoff = (now - timedelta(days=days)).replace(tzinfo=None)
     result = db.session.execute(delete(MailMessage).where(or_(
         and_(MailMessage.state == "sent", MailMessage.sent_at < cutoff),

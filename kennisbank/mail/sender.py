@@ -53,8 +53,6 @@ from ..models import utcnow
 from . import smtp
 from .models import STATES, MailMessage
 
-DEFAULT_MAX_ATTEMPTS = 10
-DEFAULT_RETRY_DELAY = 60
 MAX_DELAY = timedelta(hours=4)
 #: How long a claim holds: far longer than one SMTP conversation may take.
 LEASE = timedelta(minutes=5)
@@ -85,12 +83,12 @@ class DrainReport:
 
 
 def max_attempts() -> int:
-    return max(1, int(current_app.config.get("MAIL_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS))
+    return max(1, int(current_app.config["MAIL_MAX_ATTEMPTS"]))
 
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: doubling, at most :data:`MAX_DELAY`."""
-    base = float(current_app.config.get("MAIL_RETRY_DELAY", DEFAULT_RETRY_DELAY))
+    base = float(current_app.config["MAIL_RETRY_DELAY"])
     exponent = min(max(attempts - 1, 0), 30)
     return min(timedelta(seconds=base * 2 ** exponent), MAX_DELAY)
 

@@ -200,8 +200,14 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
-def city_distance(a: City, b: City) -> float | None:
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+def distance_if_known(lat1: float | None, lon1: float | None,
+                      lat2: float | None, lon2: float | None) -> float | None:
+    """:func:`distance_km`, or ``None`` when a coordinate is missing."""
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+    return distance_km(lat1, lon1, lat2, lon2)
+
+
+def city_distance(a: City, b: City) -> float | None:
+    return distance_if_known(a.latitude, a.longitude, b.latitude, b.longitude)
 

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from ..auth.policy import PUBLIC_VISIBILITY
 from ..extensions import db
 from ..models import City, Item
-from .cities import distance_km, fold
+from .cities import distance_if_known, fold
 
 SIZE_RANGE = math.log(10)
 SIZE_WEIGHT = 0.6
@@ -74,10 +74,8 @@ def compare(target: CityFacts, other: CityFacts) -> Comparison:
     shared = target.themes & other.themes
     union = target.themes | other.themes
     overlap = len(shared) / len(union) if union else 0.0
-    distance = None
-    if None not in (target.latitude, target.longitude, other.latitude, other.longitude):
-        distance = distance_km(target.latitude, target.longitude,  # type: ignore[arg-type]
-                               other.latitude, other.longitude)  # type: ignore[arg-type]
+    distance = distance_if_known(target.latitude, target.longitude,
+                                 other.latitude, other.longitude)
     return Comparison(
         city=other, score=round(SIZE_WEIGHT * size + THEME_WEIGHT * overlap, 2),
         size_gap=gap, shared_themes=tuple(sorted(shared, key=_theme_order)), distance_km=distance,
@@ -139,6 +137,8 @@ def city_themes() -> dict[tuple[str, str], set[str]]:
         .where(Item.status == "published", PUBLIC_VISIBILITY.sql(), Item.city.is_not(None))
     )
     for city, country, codes in rows:
+        if not city:
+            continue
         themes.setdefault((country or "", fold(city)), set()).update(codes or ())
     return themes
 
@@ -189,4 +189,4 @@ def comparable_names(name: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     names = [comparison.city.name for comparison in found]
     folded = {fold(name) for name in names}
     spellings = db.session.scalars(select(Item.city).where(Item.city.is_not(None)).distinct())
-    return names + sorted({s for s in spellings if fold(s) in folded} - set(names))
+    return names + sorted({s for s in spellings if s and fold(s) in folded} - set(names))

@@ -26,9 +26,6 @@ from .models import Message
 
 MAX_SUBJECT_LENGTH = 200
 MAX_BODY_LENGTH = 5000
-#: Messages one person may send per hour (``MESSAGES_PER_HOUR``): enough for real
-#: contact, too few for spam.
-DEFAULT_PER_HOUR = 20
 
 
 class MessageError(ValueError):
@@ -40,7 +37,7 @@ class MessageError(ValueError):
 
 
 def per_hour() -> int:
-    return int(current_app.config.get("MESSAGES_PER_HOUR") or DEFAULT_PER_HOUR)
+    return int(current_app.config["MESSAGES_PER_HOUR"])
 
 
 def sent_last_hour(user: User) -> int:

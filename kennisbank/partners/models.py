@@ -116,6 +116,14 @@ class TransferLink(db.Model):
     created_by: Mapped[User | None] = relationship()
 
     @property
+    def target_city(self) -> City:
+        """The city on the other side of a link without a practice there (the
+        table's check constraint guarantees one of the two)."""
+        if self.to_city is None:
+            raise ValueError(f"transfer link {self.id} links a practice, not a city")
+        return self.to_city
+
+    @property
     def taker_is_from(self) -> bool:
         """Whether ``from_item`` is the side that took something up."""
         return self.kind in TAKING_KINDS

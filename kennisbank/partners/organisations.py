@@ -148,7 +148,7 @@ def practice_counts() -> dict[str, int]:
         .where(Item.status == "published", Item.organisation.is_not(None))
         .group_by(Item.organisation)
     )
-    return {name: count for name, count in rows}
+    return {name: count for name, count in rows if name is not None}
 
 
 def contacts_of(*, item: Item | None = None,
@@ -156,8 +156,10 @@ def contacts_of(*, item: Item | None = None,
     query = select(ContactPerson).order_by(ContactPerson.id)
     if item is not None:
         query = query.where(ContactPerson.item_id == item.id)
+    elif organisation is not None:
+        query = query.where(ContactPerson.organisation_id == organisation.id)
     else:
-        query = query.where(ContactPerson.organisation_id == organisation.id)  # type: ignore[union-attr]
+        raise TypeError("contacts_of() needs an item or an organisation")
     return list(db.session.scalars(query))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, scoped_session
 
 from ..auth.policy import PUBLIC_VISIBILITY, can, visibility
 from ..config import LANGUAGES
@@ -101,7 +101,7 @@ def add_transfer(from_item: Item, *, kind: str, user: User | None, to_item: Item
     if to_item is not None and (to_item.id == from_item.id or hidden):
         errors["to_item"] = _("Choose another practice that you can see.")
     notes = {"how": clean_note(how, "how", errors), "result": clean_note(result, "result", errors)}
-    if not errors and _exists(from_item, kind, to_item, to_city):
+    if not errors and link_exists(from_item, kind, to_item, to_city):
         errors["target"] = _("This link exists already.")
     if errors:
         raise TransferError(errors)
@@ -116,12 +116,16 @@ def add_transfer(from_item: Item, *, kind: str, user: User | None, to_item: Item
     return link
 
 
-def _exists(from_item: Item, kind: str, to_item: Item | None, to_city: City | None) -> bool:
+def link_exists(from_item: Item, kind: str, to_item: Item | None, to_city: City | None) -> bool:
+    """Whether ``from_item`` already has a link of ``kind`` to that practice or city."""
+    if to_item is not None:
+        target = TransferLink.to_item_id == to_item.id
+    elif to_city is not None:
+        target = TransferLink.to_city_id == to_city.id
+    else:
+        raise ValueError("a transfer link needs a practice or a city")
     query = select(TransferLink.id).where(
-        TransferLink.from_item_id == from_item.id, TransferLink.kind == kind,
-        TransferLink.to_item_id == to_item.id if to_item is not None
-        else TransferLink.to_city_id == to_city.id,  # type: ignore[union-attr]
-    )
+        TransferLink.from_item_id == from_item.id, TransferLink.kind == kind, target)
     return db.session.scalar(query) is not None
 
 
@@ -153,7 +157,7 @@ def shown_to(link: TransferLink, user: Any) -> bool:
     return rule.allows(link.from_item) and (link.to_item is None or rule.allows(link.to_item))
 
 
-def linked_item_ids(session: Session, item_id: int) -> set[int]:
+def linked_item_ids(session: Session | scoped_session[Any], item_id: int) -> set[int]:
     """The practices on the other side of the item's links."""
     rows = session.execute(
         select(TransferLink.from_item_id, TransferLink.to_item_id)
@@ -166,7 +170,7 @@ def _transfer_count_statement() -> Any:
     """Both directions in one statement, built once: it runs for every item
     indexed, and a statement built per call costs more to compile than to run."""
     other = aliased(Item)
-    item_id = bindparam("item_id")
+    item_id: Any = bindparam("item_id")
     public = PUBLIC_VISIBILITY.sql(other.id)
     outgoing = (
         select(func.count(TransferLink.id))
@@ -185,7 +189,7 @@ def _transfer_count_statement() -> Any:
 _TRANSFER_COUNT = _transfer_count_statement()
 
 
-def transfer_count(session: Session, item_id: int) -> int:
+def transfer_count(session: Session | scoped_session[Any], item_id: int) -> int:
     """Links of a practice that anyone may see: to a city, or to a practice every
     reader may see (published, labelled ``public``).
 
@@ -210,7 +214,7 @@ def sides(link: TransferLink) -> tuple[Side, Side]:
     if link.to_item is not None:
         other = Side(link.to_item, link.to_item.city, link.to_item.country)
     else:
-        other = Side(None, link.to_city.name, link.to_city.country)  # type: ignore[union-attr]
+        other = Side(None, link.target_city.name, link.target_city.country)
     return (other, recorder) if link.taker_is_from else (recorder, other)
 
 

@@ -21,21 +21,10 @@ from .registry import (
     unregister_purge,
 )
 
-SETTINGS = {
-    # Days an unconfirmed request or message is kept before a purge removes it.
-    "RETENTION_DAYS": 30,
-    # Days the security log is kept.
-    "AUDIT_RETENTION_DAYS": 365,
-    # Whom the privacy statement names for questions (an address or a name); None: default text.
-    "PRIVACY_CONTACT": None,
-}
-
 
 def init_app(app: Flask) -> None:
     from . import exports, purges, views
 
-    for key, value in SETTINGS.items():
-        app.config.setdefault(key, value)
     exports.register_core()
     purges.register_core()
     views.init_app(app)

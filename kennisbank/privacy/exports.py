@@ -1,4 +1,5 @@
-"""The core's sections of a person's data download (see :mod:`.registry`).
+"""The core's sections of a person's data download (see :mod:`.registry`); the partner
+features add messages and contact entries through ``register_personal_data``.
 
 What is about the person, and nothing else: their own messages but not the
 other side's e-mail address, token names and prefixes but never a hash.
@@ -13,7 +14,6 @@ from sqlalchemy import or_, select
 from ..auth.sso_accounts import links_of
 from ..extensions import db
 from ..models import ApiToken, AuditEvent, Item, Revision, User
-from ..partners.models import ContactPerson, Message
 from .registry import register_export
 
 
@@ -59,30 +59,6 @@ def revisions(user: User) -> list[dict[str, Any]]:
     } for revision in made]
 
 
-def _message(message: Message, *, other: User | None) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "with": other.name if other is not None else None,
-        "subject": message.subject,
-        "body": message.body,
-        "item_id": message.item_id,
-        "organisation_id": message.organisation_id,
-        "created_at": message.created_at,
-        "read_at": message.read_at,
-    }
-
-
-def messages(user: User) -> dict[str, list[dict[str, Any]]]:
-    sent = db.session.scalars(select(Message).where(Message.sender_id == user.id)
-                              .order_by(Message.id))
-    received = db.session.scalars(select(Message).where(Message.recipient_id == user.id)
-                                  .order_by(Message.id))
-    return {
-        "sent": [_message(m, other=m.recipient) for m in sent],
-        "received": [_message(m, other=m.sender) for m in received],
-    }
-
-
 def audit_events(user: User) -> list[dict[str, Any]]:
     events = db.session.scalars(
         select(AuditEvent).where(or_(AuditEvent.user_id == user.id,
@@ -115,17 +91,8 @@ def single_sign_on(user: User) -> list[dict[str, Any]]:
              "last_login_at": link.last_login_at} for link in links_of(user)]
 
 
-def contact_entries(user: User) -> list[dict[str, Any]]:
-    """Where the person is named as the contact of a practice or an organisation."""
-    entries = db.session.scalars(select(ContactPerson).where(ContactPerson.user_id == user.id)
-                                 .order_by(ContactPerson.id))
-    return [{"item_id": c.item_id, "organisation_id": c.organisation_id, "name": c.name,
-             "position": c.position, "email": c.email, "phone": c.phone} for c in entries]
-
-
 def register_core() -> None:
     for name, fn in (("profile", profile), ("items", items), ("revisions", revisions),
-                     ("messages", messages), ("audit_events", audit_events),
-                     ("api_tokens", api_tokens), ("single_sign_on", single_sign_on),
-                     ("contact_entries", contact_entries)):
+                     ("audit_events", audit_events), ("api_tokens", api_tokens),
+                     ("single_sign_on", single_sign_on)):
         register_export(name, fn)

@@ -18,7 +18,9 @@ the features instead of being kept up to date by hand:
 
 Every function works in the current database session; the caller commits.
 
-Registering a name again replaces the earlier function.
+Registering a name again replaces the earlier function. Plugins contribute
+through the hook ``register_personal_data`` instead (per app, never global):
+their sections, forgets and purges follow the core's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..models import User, utcnow
+from ..plugins import PluginError, Plugins, current_plugins
 
 ExportFn = Callable[[User], Any]
 PurgeFn = Callable[[datetime], int | dict[str, int] | None]
@@ -66,15 +69,48 @@ def unregister_forget(name: str) -> None:
     _forgets.pop(name, None)
 
 
+PERSONAL_DATA_KEYS = ("export", "forget", "purge")
+
+
+def plugin_personal_data(plugins: Plugins) -> dict[str, dict[str, Callable[..., Any]]]:
+    """What plugins register with ``register_personal_data``: name -> {kind: function}.
+
+    :raises PluginError: for an entry without an identifier name or with a
+        non-function, or a name the core or another plugin uses.
+    """
+    found: dict[str, dict[str, Callable[..., Any]]] = {}
+    owners: dict[str, str] = {}
+    for plugin, entry in plugins.results("register_personal_data"):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        functions = {kind: entry[kind] for kind in PERSONAL_DATA_KEYS
+                     if isinstance(entry, dict) and entry.get(kind) is not None}
+        if (not isinstance(name, str) or not name.isidentifier() or not functions
+                or not all(callable(fn) for fn in functions.values())):
+            raise PluginError(f"plugin {plugin!r} registered personal data as {entry!r}; "
+                              "expected {'name': identifier, 'export'/'forget'/'purge': function}")
+        if name in owners or name in _exports or name in _purges or name in _forgets:
+            raise PluginError(f"personal data {name!r} of plugin {plugin!r} is registered "
+                              f"already (by {owners.get(name, 'the core')!r})")
+        owners[name] = plugin
+        found[name] = functions
+    return found
+
+
+def _from_plugins(kind: str) -> dict[str, Callable[..., Any]]:
+    entries = plugin_personal_data(current_plugins())
+    return {name: functions[kind] for name, functions in entries.items() if kind in functions}
+
+
 def forget(user: User) -> None:
-    """Run every registered ``forget`` for ``user``."""
-    for fn in _forgets.values():
+    """Run every registered ``forget`` for ``user``, the core's first."""
+    for fn in [*_forgets.values(), *_from_plugins("forget").values()]:
         fn(user)
 
 
 def export_sections(user: User) -> dict[str, Any]:
     """Every registered section for ``user``, in the order they were registered."""
-    return {name: fn(user) for name, fn in _exports.items()}
+    sections = {**_exports, **_from_plugins("export")}
+    return {name: fn(user) for name, fn in sections.items()}
 
 
 def _json_value(value: Any) -> Any:
@@ -93,7 +129,7 @@ def run_purges(now: datetime) -> dict[str, int]:
     """Run every registered purge; returns the number removed per purge (``name`` or,
     for a purge that counts several kinds, ``name.kind``)."""
     removed: dict[str, int] = {}
-    for name, fn in _purges.items():
+    for name, fn in {**_purges, **_from_plugins("purge")}.items():
         result = fn(now)
         if isinstance(result, dict):
             removed.update({f"{name}.{kind}": int(count) for kind, count in result.items()})
@@ -103,8 +139,8 @@ def run_purges(now: datetime) -> dict[str, int]:
 
 
 def export_names() -> list[str]:
-    return list(_exports)
+    return [*_exports, *_from_plugins("export")]
 
 
 def purge_names() -> list[str]:
-    return list(_purges)
+    return [*_purges, *_from_plugins("purge")]

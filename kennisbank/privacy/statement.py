@@ -20,23 +20,19 @@ from ..sitepages import texts as site_texts
 
 KEY = "privacy"
 MAX_LENGTH = 50_000
-#: Days an unconfirmed access request or message is kept (``RETENTION_DAYS``).
-DEFAULT_RETENTION_DAYS = 30
-#: Days the security log (logins, account changes) is kept (``AUDIT_RETENTION_DAYS``).
-DEFAULT_AUDIT_RETENTION_DAYS = 365
 
 
 def retention_days() -> int:
-    return int(current_app.config.get("RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    return int(current_app.config["RETENTION_DAYS"])
 
 
 def audit_retention_days() -> int:
-    return int(current_app.config.get("AUDIT_RETENTION_DAYS") or DEFAULT_AUDIT_RETENTION_DAYS)
+    return int(current_app.config["AUDIT_RETENTION_DAYS"])
 
 
 def mail_retention_days() -> int:
-    """``MAIL_RETENTION_DAYS``, the mail outbox's setting (30 days unless set)."""
-    return int(current_app.config.get("MAIL_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    """``MAIL_RETENTION_DAYS``, the mail outbox's setting."""
+    return int(current_app.config["MAIL_RETENTION_DAYS"])
 
 
 def default_text(lang: str) -> str:

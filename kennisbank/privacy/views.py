@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
 def _person() -> User:
     if not current_user.is_authenticated:
         abort(401)
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 @bp.get("/privacy")

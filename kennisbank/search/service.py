@@ -16,7 +16,7 @@ called it: the outbox keeps the change until the index takes it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,12 @@ from flask import Flask, current_app, url_for
 from ..args import ArgReader
 from ..auth.policy import Visibility, visibility
 from ..config import LANGUAGES, ConfigError
+from ..content.registry import EXTENSION_KEY as REGISTRY_KEY
 from ..content.registry import current_registry
 from ..content.service import SEARCH_EXTENSION_KEY
 from ..content.types import Labels
 from ..models import Item
+from ..plugins import EXTENSION_KEY as PLUGINS_KEY
 from ..plugins import current_plugins
 from . import outbox
 from .backend import (
@@ -47,6 +49,7 @@ from .backend import (
 from .correct import corrected_text, corrections
 from .derivation import base_forms
 from .expand import build_plan
+from .extras import Scope, plugin_scopes, plugin_sorts
 from .facets import all_facets, facet_entries, facet_title
 from .found_in import mark_found_in
 from .lexicon.service import current_lexicon
@@ -73,22 +76,6 @@ class BadSearchRequest(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A parameter that stands for values of a facet, worked out when searching.
-
-    ``like_city=Deventer`` becomes the names of the cities comparable to
-    Deventer as a ``city`` constraint. Unlike a facet filter, a scope narrows
-    the facet counts too. ``expand`` may raise ``ValueError`` (with a message)
-    for a value that cannot be searched with: a 400, like a bad filter.
-    """
-
-    name: str
-    facet: str
-    label: Labels
-    expand: Callable[[str], Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -158,13 +145,13 @@ def _service() -> SearchService | None:
 
 
 def sort_names() -> tuple[str, ...]:
-    """The built-in sorts, then those added with :meth:`SearchService.add_sort`."""
+    """The built-in sorts, then those plugins register (``register_search_sorts``)."""
     service = _service()
     return (*SORTS, *(service.sorts if service is not None else ()))
 
 
 def scopes() -> dict[str, Scope]:
-    """The scopes added with :meth:`SearchService.add_scope`, by parameter name."""
+    """The scopes plugins register (``register_search_scopes``), by parameter name."""
     service = _service()
     return dict(service.scopes) if service is not None else {}
 
@@ -221,10 +208,12 @@ class SearchService:
             self.backend: SearchBackend = _make_backend(app)
         #: Whether changes are indexed inside the item's own transaction (no outbox).
         self.transactional = bool(getattr(self.backend, "transactional", False))
-        self.inline_drain = (bool(app.config.get("SEARCH_INLINE_DRAIN", True))
+        self.inline_drain = (bool(app.config["SEARCH_INLINE_DRAIN"])
                              and not self.transactional)
-        self.scopes: dict[str, Scope] = {}
-        self.sorts: dict[str, Labels] = {}
+        plugins, registry = app.extensions[PLUGINS_KEY], app.extensions[REGISTRY_KEY]
+        #: What plugins add through ``register_search_scopes`` and ``register_search_sorts``.
+        self.scopes: dict[str, Scope] = plugin_scopes(plugins, registry)
+        self.sorts: dict[str, Labels] = plugin_sorts(plugins)
         self._lexicon_stale = False
 
     def queue(self, session: Any, item_id: int, action: str) -> None:
@@ -234,15 +223,6 @@ class SearchService:
             self.backend.queue(session, item_id)  # type: ignore[attr-defined]
         else:
             outbox.enqueue(session, item_id, action)
-
-    def add_scope(self, scope: Scope) -> None:
-        """Accept ``scope.name`` as a search parameter (see :class:`Scope`)."""
-        self.scopes[scope.name] = scope
-
-    def add_sort(self, name: str, label: Labels) -> None:
-        """Offer a sort by the number in each document's ``facets[name]``, highest
-        first (plugins put it there with ``index_document``); ``label`` names it."""
-        self.sorts[name] = dict(label)
 
     def lexicon_changed(self, session: Any) -> None:
         """The learned lexicon is out of date from ``session``'s transaction on."""

@@ -79,7 +79,7 @@ def _person() -> User:
     """The logged-in user as a model object (a proxy cannot be saved in a relation)."""
     if not current_user.is_authenticated:
         abort(401)
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _home() -> str:

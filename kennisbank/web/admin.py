@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
 
 def _admin() -> User:
     require(current_user, "manage_users")
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _fill_choices(form: RoleForm) -> None:

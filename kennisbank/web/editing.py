@@ -95,7 +95,7 @@ def upload_limits(endpoint: str | None, _values: dict[str, Any] | None) -> None:
 def person() -> User:
     """The logged-in user; otherwise the login page (GET) or 401."""
     if current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[attr-defined]
+        return current_user._get_current_object()
     endpoint = next((e for e in LOGIN_ENDPOINTS if e in current_app.view_functions), None)
     if endpoint is not None and request.method == "GET":
         abort(redirect(url_for(endpoint, next=request.full_path.rstrip("?"))))

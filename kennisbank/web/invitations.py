@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
 
 def _inviter() -> User:
     require(current_user, "invite")
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _state_label(state: str) -> str:

@@ -10,7 +10,7 @@ from ..auth.policy import can, may_read_collection, visibility
 from ..content.display import field_rows
 from ..content.registry import current_registry
 from ..extensions import db
-from ..models import City, Item
+from ..models import Item
 from ..plugins import current_plugins
 from ..search.backend import SearchUnavailable
 from ..search.service import related
@@ -33,9 +33,7 @@ def home() -> str:
         .limit(RECENT_COUNT)
     )
     items = db.session.execute(query).scalars().all()
-    return render_template(
-        "home.html", items=items, sectors=_sector_counts(), partner_cities=_partner_cities()
-    )
+    return render_template("home.html", items=items, sectors=_sector_counts())
 
 
 def _sector_counts() -> list[tuple[str, str, int]]:
@@ -50,18 +48,6 @@ def _sector_counts() -> list[tuple[str, str, int]]:
     lang = page_lang()
     return [(code, registry.sector_label(code, lang), counts.get(code, 0))
             for code in registry.sectors]
-
-
-#: Relations to the home city that the home page lists, in this order.
-PARTNER_RELATIONS = ("partner", "network")
-
-
-def _partner_cities() -> list[City]:
-    """Every partner and network city, partners first, for the home page's 'who we work with'."""
-    cities = db.session.execute(
-        db.select(City).where(City.relation.in_(PARTNER_RELATIONS))
-    ).scalars()
-    return sorted(cities, key=lambda c: (PARTNER_RELATIONS.index(c.relation), c.name))
 
 
 @bp.route("/items/<int:item_id>")

@@ -92,7 +92,7 @@ def _item_for(action: str, item_id: int) -> tuple[Item, User]:
     if item is None or current_registry().type(item.type) is None:
         abort(404)
     require(current_user, action, item)
-    return item, current_user._get_current_object()  # type: ignore[attr-defined]
+    return item, current_user._get_current_object()
 
 
 def _item_page(item: Item) -> str:

@@ -19,12 +19,13 @@ All under the language prefix, in the ``partners`` blueprint:
 ==========================================  =====================================
 
 Item pages show transfer links and contact persons through the include
-``partners/_item_links.html`` and the template helpers added here.
+``partners/_item_links.html`` and the template helpers of :mod:`.helpers`,
+all added by :mod:`kennisbank.partners.hooks` through the plugin hooks.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from ...auth.policy import may_read_collection
@@ -38,10 +39,8 @@ def require_readable() -> None:
         abort(401)
 
 
-def init_app(app: Flask) -> None:
+def blueprint() -> Blueprint:
+    """The ``partners`` blueprint with every page's view registered on it."""
     from . import cities, messages, organisations, overview, people, transfers  # noqa: F401
-    from .helpers import template_helpers
 
-    app.register_blueprint(bp)
-    app.context_processor(template_helpers)
-
+    return bp

@@ -72,10 +72,10 @@ def item_transfers(item: Item) -> list[dict[str, Any]]:
             url = url_for("web.item", item_id=other.id)
             place = ", ".join(p for p in (other.city, _country(other.country)) if p)
         else:
-            city = link.to_city
-            title, title_lang = city.name, lang  # type: ignore[union-attr]
-            url = url_for("partners.city", city_id=city.id)  # type: ignore[union-attr]
-            place = _country(city.country)  # type: ignore[union-attr]
+            city = link.target_city
+            title, title_lang = city.name, lang
+            url = url_for("partners.city", city_id=city.id)
+            place = _country(city.country)
         how, how_lang = text_in(link.how, lang)
         result, result_lang = text_in(link.result, lang)
         rows.append({
@@ -109,8 +109,20 @@ def contact_rows(contacts: list[ContactPerson]) -> list[dict[str, Any]]:
     } for c in contacts]
 
 
+#: Relations to the home city that the home page lists, in this order.
+PARTNER_RELATIONS = ("partner", "network")
+
+
+def partner_cities() -> list[City]:
+    """Every partner and network city, partners first, for the home page's 'who we work with'."""
+    cities = db.session.scalars(db.select(City).where(City.relation.in_(PARTNER_RELATIONS)))
+    return sorted(cities, key=lambda c: (PARTNER_RELATIONS.index(c.relation), c.name))
+
+
 def template_helpers() -> dict[str, Any]:
+    """The names the partner templates and includes call (``extra_template_vars``)."""
     return {
+        "partner_cities": partner_cities,
         "item_transfers": item_transfers,
         "item_contacts": lambda item: contact_rows(contacts_of(item=item)),
         "unread_messages": lambda: unread_count(current_user),

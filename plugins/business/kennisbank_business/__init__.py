@@ -16,6 +16,7 @@ from babel import Locale
 from flask_babel import Domain, get_locale
 
 from kennisbank import ContentType, Field, hookimpl
+from kennisbank.plugin_api import ItemView
 
 DOMAIN = "kennisbank_business"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -99,7 +100,7 @@ def translation_dirs() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def validate_item(item: Any) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """A mission goes abroad, and a published one says where to.
 
     The home country as target market is the usual slip (the country picker
@@ -129,7 +130,7 @@ def validate_item(item: Any) -> dict[str, str] | None:
 
 
 @hookimpl
-def index_document(item: Any, document: dict[str, Any]) -> None:
+def index_document(item: ItemView, document: dict[str, Any]) -> None:
     """Make the target market findable by its name in every language."""
     if item.type != TRADE_MISSION.name:
         return

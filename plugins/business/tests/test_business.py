@@ -10,8 +10,8 @@ from flask import Flask
 from kennisbank.extensions import db
 from kennisbank.models import Item
 from kennisbank.plugins import hook
-from plugins.conftest import problems
-from tests.conftest import item_data
+from kennisbank.testing import item_data
+from kennisbank.testing import validation_errors as problems
 
 INDUSTRY_CODES = ["agrifood", "logistics", "manufacturing", "ict", "creative", "energy",
                   "health", "construction", "tourism", "retail"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from flask_babel import Domain, format_date
 
 from kennisbank import ContentType, Field, hookimpl
+from kennisbank.plugin_api import ItemView
 
 DOMAIN = "kennisbank_culture"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -92,7 +92,7 @@ def translation_dirs() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def validate_item(item: Any) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """Catch the two mistakes culture editors asked to be stopped on.
 
     An audience figure for an exchange that has not started yet is an

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 from flask_babel import Domain
 
 from kennisbank import ContentType, Field, hookimpl
+from kennisbank.plugin_api import ItemView
 
 DOMAIN = "kennisbank_education"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -110,7 +110,7 @@ def translation_dirs() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def validate_item(item: Any) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """Rules an education editor checks by hand otherwise.
 
     A published exchange without its partner is of no use to a school looking

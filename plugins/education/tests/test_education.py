@@ -9,8 +9,8 @@ import pytest
 from kennisbank.content.service import ValidationError, save_item
 from kennisbank.extensions import db
 from kennisbank.models import Item
-from plugins.conftest import problems
-from tests.conftest import item_data
+from kennisbank.testing import item_data
+from kennisbank.testing import validation_errors as problems
 
 
 def exchange(**overrides: Any) -> dict[str, Any]:

@@ -14,12 +14,12 @@ practices per domain, so editors see which domains still lack practices.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 from flask_babel import Domain
 
 from kennisbank import ContentType, hookimpl
+from kennisbank.plugin_api import ItemView
 
 from .commands import municipality_domains
 from .content import POLICY_PRACTICE
@@ -50,7 +50,7 @@ def translation_dirs() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def validate_item(item: Any) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """A published policy practice shows, in each of its languages, that it works.
 
     Partner cities take up what is proven; an unproven practice may be shared

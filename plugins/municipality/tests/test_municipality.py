@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from plugins.conftest import problems
-from tests.conftest import item_data
+from kennisbank.testing import item_data
+from kennisbank.testing import validation_errors as problems
 
 DOMAIN_CODES = ["mobility", "environment", "housing", "economy", "social", "governance",
                 "culture", "education", "health", "safety", "digital"]

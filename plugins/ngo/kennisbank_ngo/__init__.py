@@ -12,7 +12,6 @@ Dutch, ``€250,000`` in English) rather than as a bare number.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from babel import Locale
 from babel.numbers import format_currency
@@ -20,6 +19,7 @@ from flask_babel import Domain
 from markupsafe import Markup, escape
 
 from kennisbank import ContentType, Field, hookimpl
+from kennisbank.plugin_api import ItemView
 
 DOMAIN = "kennisbank_ngo"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -86,7 +86,7 @@ def translation_dirs() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def validate_item(item: Any) -> dict[str, str] | None:
+def validate_item(item: ItemView) -> dict[str, str] | None:
     """Accountability rules an NGO editor checks before anything goes public.
 
     Money needs a source, whether or not the item is published; a published
@@ -114,7 +114,7 @@ def euros(amount: int, lang: str) -> str:
 
 
 @hookimpl
-def render_item_fields(item: Any, lang: str) -> Markup | None:
+def render_item_fields(item: ItemView, lang: str) -> Markup | None:
     """The project's fields as a definition list, the budget written as money."""
     if item.type != DEVELOPMENT_PROJECT.name:
         return None

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from plugins.conftest import problems
-from tests.conftest import item_data
+from kennisbank.testing import item_data
+from kennisbank.testing import validation_errors as problems
 
 
 def project(**overrides: Any) -> dict[str, Any]:
