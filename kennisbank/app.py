@@ -25,6 +25,7 @@ from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import csrf, db
+from .following import init_app as init_following
 from .health import init_app as init_health
 from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
@@ -88,6 +89,7 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_search(app)
     init_health(app)
     init_mail(app)
+    init_following(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)
