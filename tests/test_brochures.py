@@ -126,8 +126,14 @@ def test_bad_search_settings_are_a_clear_error(client: FlaskClient) -> None:
     assert "zijn niet geldig" in response.get_data(as_text=True)
 
 
-def test_the_basket_collects_practices_for_a_brochure(client: FlaskClient, practices) -> None:
+def test_the_basket_collects_practices_for_a_brochure(client: FlaskClient, make_user,
+                                                     practices) -> None:
     first, second, _dutch, draft = practices
+    anonymous = client.get(f"/en/items/{first.id}")
+    assert "Add to brochure basket" not in anonymous.get_data(as_text=True)
+    assert not anonymous.headers.getlist("Set-Cookie")  # no session for visitors
+    assert client.post("/en/basket/add", data={"item_id": str(first.id)}).status_code == 401
+    login(client, make_user("reader"))
     page = client.get(f"/en/items/{first.id}").get_data(as_text=True)
     assert "Add to brochure basket" in page
     client.post("/en/basket/add", data={"item_id": str(second.id)})

@@ -4,9 +4,12 @@
 * ``GET /<lang>/brochure/sectors/<code>.pdf``
 * ``GET /<lang>/brochure/cities/<id>.pdf``
 * ``GET /<lang>/brochure/basket.pdf?title=...&intro=...``
-* ``/<lang>/basket``: the practices collected for a brochure (kept in the
-  session, so it works without an account), with ``POST`` ``/basket/add``,
-  ``/basket/remove`` and ``/basket/clear``.
+* ``/<lang>/basket``: the practices a logged-in person collected for a brochure
+  (kept in their session), with ``POST`` ``/basket/add``, ``/basket/remove`` and
+  ``/basket/clear``. Only for logged-in people: the basket's forms need a CSRF
+  token, which lives in the session, and anonymous pages set no session cookie
+  (an API client that keeps cookies would otherwise lose its bearer token to
+  flask-login's session protection).
 
 The language of the brochure is the language of its address.
 """
@@ -38,6 +41,7 @@ from ..following.searches import canonical_query, describe_query
 from ..models import City, Item
 from ..search.backend import SearchUnavailable
 from ..search.service import BadSearchRequest, parse_params
+from ..web.editing import person
 from ..web.filters import page_lang
 from ..web.partners.cities import practices_in
 from .render import brochure_pdf
@@ -130,7 +134,7 @@ def city_pdf(city_id: int) -> Any:
 @bp.get("/brochure/basket.pdf")
 def basket_pdf() -> Any:
     """The basket's practices, with the cover's title and introduction as typed."""
-    _may_read()
+    person()
     title = (request.args.get("title") or "").strip()
     intro = (request.args.get("intro") or "").strip()
     if len(title) > MAX_TITLE or len(intro) > MAX_INTRO:
@@ -145,7 +149,7 @@ def basket_pdf() -> Any:
 @bp.get("/basket")
 def basket() -> str:
     """The practices collected for a brochure, and the form that makes it."""
-    _may_read()
+    person()
     return render_template("brochures/basket.html", items=published(basket_ids()),
                            max_title=MAX_TITLE, max_intro=MAX_INTRO)
 
@@ -164,7 +168,7 @@ def _back() -> Any:
 @bp.post("/basket/add")
 def add() -> Any:
     """Put a published practice the reader may see in the basket."""
-    _may_read()
+    person()
     item_id = _item_id()
     if not published([item_id]):
         abort(404)
@@ -181,6 +185,7 @@ def add() -> Any:
 
 @bp.post("/basket/remove")
 def remove() -> Any:
+    person()
     item_id = _item_id()
     save_basket([i for i in basket_ids() if i != item_id])
     flash(_("The practice is no longer in your brochure basket."), "success")
@@ -189,6 +194,7 @@ def remove() -> Any:
 
 @bp.post("/basket/clear")
 def clear() -> Any:
+    person()
     save_basket([])
     flash(_("Your brochure basket is empty."), "success")
     return redirect(url_for("brochures.basket"), 303)

@@ -119,7 +119,7 @@ PAGES: tuple[Page, ...] = (
     Page("account-following", "/{lang}/account", user="editor"),
     Page("follow-unsubscribe", "/{lang}/follow/stop/{unsubscribe_token}"),
     Page("follow-unsubscribe-invalid", "/{lang}/follow/stop/not-a-token", status=404),
-    Page("brochure-basket-empty", "/{lang}/basket"),
+    Page("brochure-basket-empty", "/{lang}/basket", user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
