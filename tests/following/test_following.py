@@ -328,3 +328,19 @@ def test_followed_searches_are_in_the_download_and_go_with_the_account(
     from tests.conftest import PASSWORD
     assert client.post("/en/account/delete", data={"password": PASSWORD}).status_code == 303
     assert follows(app) == []
+
+
+def test_the_worker_sends_due_digests(app: Flask, runner, site: MailServer, make_user,
+                                      make_item) -> None:
+    user = make_user("reader", email="wim@example.org", preferred_language="en")
+    with app.app_context():
+        db.session.add(FollowedSearch(user_id=user.id, query="", frequency="daily",
+                                      checked_until=utcnow() - timedelta(days=1, minutes=1)))
+        db.session.commit()
+    make_item()
+    result = runner.invoke("index-worker", "--once")
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 digests of followed searches." in result.output
+    [mail] = site.to("wim@example.org")
+    assert "Bicycle streets in the centre" in mail.part("plain")
+    assert follows(app)[0].last_sent_at is not None
