@@ -36,6 +36,11 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 SYSTEM_TOOLS := chromium:chromium java:default-jre-headless npm:npm node:nodejs msgfmt:gettext
 FREEDICT_FILES := /usr/share/dictd/freedict-nld-eng.index:dict-freedict-nld-eng \
   /usr/share/dictd/freedict-eng-nld.index:dict-freedict-eng-nld
+# WeasyPrint (brochures) draws text with Pango and needs fonts: each library or font
+# file, when missing, brings in the Debian package that has it.
+PDF_FILES := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+  /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core \
+  /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf:fonts-liberation
 VNU_JAR_VERSION := 26.9.27
 # The certified OpenID provider the single sign-on tests start on loopback (tests/sso/).
 OIDC_PROVIDER_VERSION := 9.13.3
@@ -43,6 +48,9 @@ system-deps:
 	@missing=""; \
 	for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
 	for pair in $(FREEDICT_FILES); do test -f $${pair%%:*} || missing="$$missing $${pair#*:}"; done; \
+	for pair in $(PDF_FILES); do file=$${pair%%:*}; \
+	  if [ "$${file#/}" = "$$file" ]; then ldconfig -p | grep -q "$$file" || missing="$$missing $${pair#*:}"; \
+	  else test -f $$file || missing="$$missing $${pair#*:}"; fi; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

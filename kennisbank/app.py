@@ -21,10 +21,12 @@ from .api.errors import MAX_ID
 from .attachments import Attachment  # noqa: F401  (its table must exist before create_all)
 from .auth import init_app as init_auth
 from .auth.oidc import init_app as init_sso
+from .brochures import init_app as init_brochures
 from .config import instance_path_from_env, load_config
 from .content.registry import EXTENSION_KEY as REGISTRY_KEY
 from .content.registry import Registry
 from .extensions import csrf, db
+from .following import init_app as init_following
 from .health import init_app as init_health
 from .mail import init_app as init_mail
 from .plugins import EXTENSION_KEY as PLUGINS_KEY
@@ -85,6 +87,8 @@ def build_app(config: dict[str, Any] | None) -> Flask:
     init_search(app)
     init_health(app)
     init_mail(app)
+    init_following(app)
+    init_brochures(app)
     for plugin_name, blueprint in plugins.results("register_blueprints"):
         try:
             app.register_blueprint(blueprint)

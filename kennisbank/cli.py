@@ -288,6 +288,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     from .cli_db import db_group
     from .cli_search import check_index, index_worker, reindex, search_command
     from .cli_users import tokens, users
+    from .following.cli import digests_group
     from .mail.cli import mail_group
     from .privacy.cli import privacy
     from .synonyms.cli import synonyms
@@ -305,6 +306,7 @@ def build_cli(app: Flask | None = None) -> KennisbankGroup:
     group.add_command(db_group)
     group.add_command(access)
     group.add_command(mail_group)
+    group.add_command(digests_group)
     return group
 
 

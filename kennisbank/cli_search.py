@@ -37,6 +37,7 @@ from .auth.policy import may_read_collection
 from .config import LANGUAGES
 from .content.registry import current_registry
 from .extensions import db
+from .following.digests import send_due_quietly as send_due_digests
 from .mail.cli import drain_quietly as send_due_mail
 from .models import Item
 from .search import outbox
@@ -161,13 +162,19 @@ def check_index(dry_run: bool) -> None:
         raise click.ClickException("the index still needs `kennisbank reindex`")
 
 
+#: Seconds between the worker's looks for due digests (they are due per day or week).
+DIGEST_INTERVAL = 60.0
+
+
 @click.command("index-worker")
 @click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.05, 60),
               help="Seconds between looks at the outbox.")
 @click.option("--once", is_flag=True, help="Apply what is pending, then stop.")
 def index_worker(interval: float, once: bool) -> None:
-    """Apply pending index updates and send due mail continuously (Ctrl+C to stop)."""
+    """Apply pending index updates, make due digests and send due mail continuously
+    (Ctrl+C to stop)."""
     backend = current_search().backend
+    digests_checked = 0.0
     while True:
         try:
             applied = outbox.drain(backend)
@@ -178,6 +185,11 @@ def index_worker(interval: float, once: bool) -> None:
             click.echo(f"Applied {applied} index updates.")
         if lexicon_store.refresh(current_registry(), inline_limit=sys.maxsize):
             click.echo("Relearned the lexicon's term pairs.")
+        if once or time.monotonic() - digests_checked >= DIGEST_INTERVAL:
+            digests_checked = time.monotonic()
+            made = send_due_digests()
+            if made:
+                click.echo(f"Queued {made} digests of followed searches.")
         try:
             sent = send_due_mail()
         except Exception as exc:  # a broken database or server must not stop the index

@@ -65,6 +65,7 @@ MODEL_MODULES = (
     "kennisbank.synonyms.models",
     "kennisbank.access.models",
     "kennisbank.privacy.models",
+    "kennisbank.following.models",
     "kennisbank.search.pg_tables",
     "kennisbank.search.lexicon.models",
     "kennisbank.ratelimit",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -43,6 +43,9 @@ class MailMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
+    #: Extra headers, ``{name: value}`` (such as ``List-Unsubscribe`` on a digest);
+    #: only names :data:`kennisbank.mail.smtp.EXTRA_HEADERS` allows are written.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     #: The Message-ID header, fixed when queued: a retry carries the same one.
     message_id: Mapped[str] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(10), default="pending")

@@ -37,7 +37,7 @@ from ..i18n import current_language
 from ..models import User, utcnow
 from .background import BACKLOG, background_sender
 from .models import MailMessage
-from .smtp import mail_configured, new_message_id
+from .smtp import check_headers, mail_configured, new_message_id
 
 #: ``session.info`` key: ids of the mail this transaction queued.
 QUEUED_KEY = "kennisbank.mail.queued"
@@ -53,21 +53,25 @@ class Rendered:
 
 
 def queue_mail(to: str, template: str, context: dict[str, Any] | None = None, *,
-               lang: str | None = None, user: User | None = None) -> MailMessage:
+               lang: str | None = None, user: User | None = None,
+               headers: dict[str, str] | None = None) -> MailMessage:
     """Render ``mail/<template>.txt`` and ``.html`` and add the mail to the outbox.
 
     The language is ``lang``, else ``user``'s preferred language, else the
     language of the current page (outside a request: ``DEFAULT_LANGUAGE``).
     ``context`` holds plain data; links in it must be absolute
-    (``url_for(..., _external=True)``). The message is added to the current
-    session and sent after its commit.
+    (``url_for(..., _external=True)``). ``headers`` are extra headers the mail
+    carries (see :data:`.smtp.EXTRA_HEADERS`). The message is added to the
+    current session and sent after its commit.
     """
+    check_headers(headers or {})
     chosen = choose_language(lang, user)
     rendered = render(template, context or {}, chosen)
     now = utcnow()
     message = MailMessage(
         to=to.strip(), lang=chosen, template=template, subject=rendered.subject,
         text=rendered.text, html=rendered.html, message_id=new_message_id(),
+        headers=dict(headers) if headers else None,
         state="pending", attempts=0, next_attempt_at=now, created_at=now,
     )
     db.session.add(message)

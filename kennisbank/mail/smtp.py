@@ -33,6 +33,9 @@ DEFAULT_PORT = 25
 DEFAULT_SENDER = "kennisbank@localhost"
 DEFAULT_SENDER_NAME = "Kennisbank"
 DEFAULT_TIMEOUT = 10.0
+#: Headers a queued mail may add to the ones every mail has: the one-click
+#: unsubscribe pair of RFC 2369 and RFC 8058 (digests of followed searches).
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
 #: Bodies are quoted-printable or base64, never raw 8-bit: every server takes them.
 POLICY = SMTP_POLICY.clone(cte_type="7bit")
 
@@ -90,6 +93,16 @@ def valid_address(address: str) -> bool:
     return bool(EMAIL_RE.match(address)) and not any(c in address for c in "<>,;\"\\")
 
 
+def check_headers(headers: dict[str, str]) -> None:
+    """Refuse a header name outside :data:`EXTRA_HEADERS` or a value with a line break
+    (a programming error, so it fails when the mail is queued, not when it is sent)."""
+    for name, value in headers.items():
+        if name not in EXTRA_HEADERS:
+            raise ValueError(f"mail header {name!r} is not one of {', '.join(EXTRA_HEADERS)}")
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"mail header {name!r} has a line break")
+
+
 def build_mail(row: MailMessage) -> EmailMessage:
     """The MIME message: multipart/alternative, plain text first, then HTML.
 
@@ -108,6 +121,9 @@ def build_mail(row: MailMessage) -> EmailMessage:
         mail["Date"] = format_datetime(created)
         mail["Message-ID"] = row.message_id
         mail["Auto-Submitted"] = "auto-generated"
+        for name, value in (row.headers or {}).items():
+            if name in EXTRA_HEADERS:
+                mail[name] = value
     except ValueError as exc:
         raise Permanent(f"the message cannot be written: {exc}", kind="invalid") from exc
     mail.set_content(row.text)

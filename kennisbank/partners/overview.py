@@ -79,9 +79,10 @@ def transfer_map(user: Any, lang: str, number: Any) -> Chart:
     shown = [place(city) for city in cities if city.id in involved] or [place(c) for c in cities]
     return flow_map(
         "chart-transfers", _("Transfers between cities"),
-        _("A map of the cities, placed by their coordinates, with an arrow from the city "
-          "that passed a practice on to the city that took it up; thicker arrows stand "
-          "for more transfers. %(count)s transfers between %(cities)s cities.",
+        _("A map of Europe (country outlines from Natural Earth) with the cities placed by "
+          "their coordinates and an arrow from the city that passed a practice on to the "
+          "city that took it up; thicker arrows stand for more transfers. %(count)s "
+          "transfers between %(cities)s cities.",
           count=number(sum(n for _g, _t, n in found)), cities=number(len(involved))),
         shown, [Flow(place(g), place(t), n) for g, t, n in found],
         (_("From"), _("To"), _("Transfers")), number,

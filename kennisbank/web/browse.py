@@ -118,7 +118,7 @@ def sector(code: str) -> str:
     page = paginate(_published().where(Item.sector == code))
     return render_template(
         "browse/list.html", page=page, heading=registry.sector_label(code, page_lang()),
-        kind="sector",
+        kind="sector", code=code,
     )
 
 

@@ -25,7 +25,7 @@ from ..auth.policy import may_read_collection, visibility
 from ..content.registry import current_registry
 from ..extensions import db
 from ..markup import plain_text
-from ..models import Item, User, utcnow
+from ..models import Item, Organisation, User, utcnow
 from ..search.backend import MAX_PER_PAGE, SearchUnavailable
 from ..search.service import BadSearchRequest, parse_params, search
 from . import bp
@@ -120,6 +120,22 @@ def feed() -> Response:
         url_for("web.feed", _external=True),
         url_for("web.home", _external=True),
         _published([]),
+        page_lang(),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/feed.atom")
+def organisation_feed(organisation_id: int) -> Response:
+    """The newest publications of one organisation."""
+    _require_readable()
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return atom(
+        _("Kennisbank: new practices of %(name)s", name=organisation.name),
+        url_for("web.organisation_feed", organisation_id=organisation_id, _external=True),
+        url_for("partners.organisation", organisation_id=organisation_id, _external=True),
+        _published([Item.organisation == organisation.name]),
         page_lang(),
     )
 

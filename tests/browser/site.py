@@ -129,6 +129,11 @@ PAGES: tuple[Page, ...] = (
     Page("admin-texts", "/{lang}/admin/texts", user="admin"),
     Page("admin-text-edit", "/{lang}/admin/texts/accessibility", user="admin"),
     Page("forbidden", "/{lang}/admin/users", status=403, user="contributor"),
+    Page("search-follow-form", "/{lang}/search?q=city", user="contributor"),
+    Page("account-following", "/{lang}/account", user="editor"),
+    Page("follow-unsubscribe", "/{lang}/follow/stop/{unsubscribe_token}"),
+    Page("follow-unsubscribe-invalid", "/{lang}/follow/stop/not-a-token", status=404),
+    Page("brochure-basket-empty", "/{lang}/basket", user="contributor"),
 )
 
 #: One content type of each sector plugin; a demo item of each is checked.
@@ -229,10 +234,25 @@ def build_site(instance: Path) -> Site:
             "access_request": _access_request(),
             "outside_message": _outside_message(users["contributor"]),
             "conversation": _conversation(users["contributor"], users["editor"]),
+            "unsubscribe_token": _followed(users["editor"]),
         }
         refs.update({name: _first_published(name) for name in PLUGIN_TYPES})
         _outbox()
     return Site(app=app, refs=refs)
+
+
+def _followed(user: User) -> str:
+    """The editor follows two searches (the account page lists them); the token of
+    the first one's unsubscribe link."""
+    from kennisbank.following.digests import unsubscribe_token
+    from kennisbank.following.models import FollowedSearch
+
+    rows = [FollowedSearch(user_id=user.id, query="q=fietsen&sector=municipality",
+                           frequency="weekly"),
+            FollowedSearch(user_id=user.id, query="", frequency="daily")]
+    db.session.add_all(rows)
+    db.session.commit()
+    return unsubscribe_token(rows[0])
 
 
 def _outbox() -> None:

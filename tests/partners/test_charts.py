@@ -98,3 +98,70 @@ def test_overview_page_has_each_chart_with_a_table(app, client, make_item, add_c
     assert len(re.findall(r"<tr>", tables[1])) == 1 + 17  # header and every goal
     if title:
         assert f"<h2 id=\"chart-sectors-heading\">{title}</h2>" in page
+
+
+def _label_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    """Each city label's box, measured as the chart measures it (CHAR_WIDTH per character)."""
+    from kennisbank.partners.charts import label_width
+
+    boxes = {}
+    for group in root.findall(f"{SVG}g"):
+        text = group.find(f"{SVG}text")
+        if group.get("class") != "map-city" or text is None:
+            continue
+        x, y, width = float(text.get("x")), float(text.get("y")), label_width(text.text)
+        left = {"start": x, "end": x - width, "middle": x - width / 2}[text.get("text-anchor")]
+        boxes[text.text] = (left, y - 11, left + width, y + 3)
+    return boxes
+
+
+def test_close_cities_all_get_labels_that_do_not_overlap():
+    deventer = MapCity("Deventer", 52.255, 6.164)
+    zwolle = MapCity("Zwolle", 52.512, 6.094)
+    enschede = MapCity("Enschede", 52.221, 6.893)
+    tartu = MapCity("Tartu", 58.381, 26.725)
+    girona = MapCity("Girona", 41.983, 2.825)
+    cities = [deventer, zwolle, enschede, tartu, girona]
+    chart = flow_map("chart-map", "Transfers", "Arrows.", cities,
+                     [Flow(zwolle, tartu, 1), Flow(enschede, deventer, 2)],
+                     ("From", "To", "Transfers"))
+    root = parse(chart.svg)
+    boxes = _label_boxes(root)
+    assert set(boxes) == {c.name for c in cities}
+    names = sorted(boxes)
+    for i, first in enumerate(names):
+        a = boxes[first]
+        assert a[0] >= 0 and a[2] <= 680, first
+        for second in names[i + 1:]:
+            b = boxes[second]
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (
+                first, second)
+    # a label moved away from its dot is tied to it by a line
+    assert root.findall(f".//{SVG}line")
+
+
+def test_the_map_has_europes_countries_as_its_base():
+    chart = flow_map("chart-map", "Transfers", "Arrows.",
+                     [MapCity("Deventer", 52.255, 6.164), MapCity("Tartu", 58.381, 26.725)],
+                     [], ("From", "To", "Transfers"))
+    root = parse(chart.svg)
+    countries = {path.find(f"{SVG}title").text
+                 for path in root.iter(f"{SVG}path") if path.find(f"{SVG}title") is not None}
+    assert {"Netherlands", "Germany", "Estonia", "Poland"} <= countries
+    assert "Brazil" not in countries  # Europe only, clipped and simplified
+    assert len(chart.svg) < 120_000
+    without = flow_map("chart-map", "Transfers", "Arrows.",
+                       [MapCity("Deventer", 52.255, 6.164)], [], ("From", "To", "Transfers"),
+                       base_map=False)
+    assert "Netherlands" not in without.svg
+
+
+def test_long_labels_are_wrapped_in_full_not_cut():
+    label = "9. Industry, innovation and infrastructure for sustainable cities"
+    chart = bar_chart("chart-t", "Themes", "Bars.", [(label, 3), ("1. No poverty", 1)],
+                      ("Theme", "Practices"))
+    root = parse(chart.svg)
+    first = root.findall(f"{SVG}g")[0].find(f"{SVG}text")
+    lines = [span.text for span in first.findall(f"{SVG}tspan")]
+    assert len(lines) == 2 and " ".join(lines) == label
+    assert "…" not in chart.svg
