@@ -4,7 +4,7 @@ A test plugin keeps the municipality sector's items to the people whose
 sectors include it (and admins), through the two label hooks only: it takes
 ``public`` off those items and puts ``member:municipality`` on them, and
 grants ``member:municipality`` to members. Every page, feed, API answer,
-count, suggestion and export must then leave the municipality item out for
+count, suggestion, export, brochure and digest must then leave the municipality item out for
 everyone else, and show it to members, which proves each check can fail.
 Run with ``KENNISBANK_TEST_DB=postgres KENNISBANK_TEST_SEARCH=postgres`` for
 the PostgreSQL backend (``make test`` does).
@@ -12,14 +12,17 @@ the PostgreSQL backend (``make test`` does).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from kennisbank import hookimpl
 from kennisbank.auth.labels import LabelError
@@ -27,7 +30,10 @@ from kennisbank.auth.passwords import hash_password
 from kennisbank.auth.policy import can, visibility
 from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
-from kennisbank.models import City, Item, Organisation, User
+from kennisbank.following.digests import send_due
+from kennisbank.following.models import FollowedSearch
+from kennisbank.mail.models import MailMessage
+from kennisbank.models import City, Item, Organisation, User, utcnow
 from kennisbank.partners.comparable import city_themes
 from kennisbank.partners.overview import overview_charts
 from tests.conftest import PASSWORD, Runner, item_data, login, make_app
@@ -268,6 +274,46 @@ def test_home_browse_city_organisation_and_overview_pages(world, who: str) -> No
     overview = text(client, "/en/overview")
     assert ('<th scope="row">Municipality</th>' in overview) == sees
     assert '<th scope="row">Education</th><td class="number">1</td>' in overview
+
+
+@pytest.mark.parametrize("who", SEES_HIDDEN)
+def test_brochures_follow_the_labels(world, who: str) -> None:
+    """A sector, city and search brochure hold the municipality item for those who see it."""
+    app, made = world
+    client = client_as(app, made, who)
+    sees = SEES_HIDDEN[who]
+    for url in (f"/en/brochure/sectors/{SECTOR}.pdf", f"/en/brochure/cities/{made['zwolle']}.pdf",
+                "/en/brochure/search.pdf?q=harbour+lanterns"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf", url
+        reader = PdfReader(io.BytesIO(response.data))
+        pdf_text = " ".join(" ".join((page.extract_text() or "").split())
+                            for page in reader.pages)
+        assert (HIDDEN_TITLE in pdf_text) == sees, (url, who)
+
+
+@pytest.mark.parametrize("who", ["reader", "member", "editor_education"])
+def test_digests_follow_the_labels(world, who: str) -> None:
+    """A followed search mails what its owner may see: the municipality item only
+    to a member of the sector."""
+    app, made = world
+    user_id = made["people"][who]
+    app.config["BASE_URL"] = "http://kennisbank.example"
+    with app.app_context():
+        db.session.execute(db.delete(MailMessage).where(MailMessage.to == f"{who}@example.org"))
+        db.session.add(FollowedSearch(user_id=user_id, query="q=harbour+lanterns",
+                                      frequency="daily",
+                                      checked_until=utcnow() - timedelta(days=2)))
+        db.session.commit()
+        send_due(utcnow())
+        [(mail_text, mail_html)] = db.session.execute(
+            db.select(MailMessage.text, MailMessage.html)
+            .where(MailMessage.to == f"{who}@example.org")).all()
+        db.session.execute(db.delete(FollowedSearch).where(FollowedSearch.user_id == user_id))
+        db.session.commit()
+    assert SHOWN_TITLE in mail_text
+    assert (HIDDEN_TITLE in mail_text) == SEES_HIDDEN[who]
+    assert (HIDDEN_TITLE in mail_html) == SEES_HIDDEN[who]
 
 
 def test_comparable_city_themes_come_from_public_items(world) -> None:
