@@ -108,7 +108,7 @@ class Runner:
                                   catch_exceptions=False)
 
 
-def _detached(obj: Any) -> Any:
+def detached(obj: Any) -> Any:
     """Load ``obj``'s attributes and detach it, so a test can read it outside a context."""
     from .extensions import db
 
@@ -185,7 +185,7 @@ def make_user(app: Flask) -> Callable[..., User]:
                         password_hash=hash_password(password), **extra)
             db.session.add(user)
             db.session.commit()
-            return _detached(user)
+            return detached(user)
 
     return factory
 
@@ -269,7 +269,7 @@ def make_item(app: Flask) -> Callable[..., Item]:
             user = db.session.get(User, owner.id) if owner is not None else None
             item = save_item(item_data(**overrides), user=user)
             commit()
-            return _detached(item)
+            return detached(item)
 
     return factory
 

@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kennisbank import create_app
 from kennisbank.auth.passwords import hash_password
-from kennisbank.cli import build_cli
 from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
 from kennisbank.models import Item, User
+from kennisbank.testing import Runner, detached, item_data  # noqa: F401  (tests import them from here)
 from tests.mail_server import MailServer
 from tests.pg import _drop_test_databases, postgres_url, with_test_database  # noqa: F401
 
@@ -49,27 +48,9 @@ def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path)
 
 
-def detached(obj: Any) -> Any:
-    """Load ``obj``'s attributes and detach it, so tests can read it outside a context."""
-    db.session.refresh(obj)
-    db.session.expunge(obj)
-    return obj
-
-
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-class Runner:
-    """Runs ``kennisbank`` subcommands against the test's app."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-
-    def invoke(self, *args: str, input: str | bytes | None = None) -> Result:
-        return CliRunner().invoke(build_cli(self.app), list(args), input=input,
-                                  catch_exceptions=False)
 
 
 @pytest.fixture
@@ -115,28 +96,6 @@ def make_user(app: Flask) -> Callable[..., User]:
             return detached(user)
 
     return factory
-
-
-def item_data(**overrides: Any) -> dict[str, Any]:
-    """A valid ``practice`` in the import format; keyword arguments replace keys."""
-    data: dict[str, Any] = {
-        "type": "practice",
-        "status": "published",
-        "sector": "municipality",
-        "city": "Deventer",
-        "country": "NL",
-        "themes": ["sdg11"],
-        "tags": ["fietsen"],
-        "start_date": "2022-01-01",
-        "translations": {
-            "nl": {"title": "Fietsstraten in de binnenstad", "summary": "Auto te gast.",
-                   "body": "De gemeente maakte **fietsstraten**."},
-            "en": {"title": "Bicycle streets in the centre", "summary": "Cars are guests.",
-                   "body": "The city created **bicycle streets**."},
-        },
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
