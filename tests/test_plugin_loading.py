@@ -88,8 +88,10 @@ def test_plugins_command_lists_distribution_version_and_types(tmp_path, on_path)
     runner = Runner(make_app(tmp_path))
     result = runner.invoke("plugins")
     assert result.exit_code == 0
-    line = next(row for row in result.output.splitlines() if row.startswith("sample "))
-    assert line.split() == ["sample", "kennisbank-sample", "1.2.3", "types:", "study_visit"]
+    header, *rows = result.output.splitlines()
+    assert header.split() == ["Plugin", "Distribution", "Version", "Content", "types"]
+    line = next(row for row in rows if row.startswith("sample "))
+    assert line.split() == ["sample", "kennisbank-sample", "1.2.3", "study_visit"]
     listed = json.loads(runner.invoke("plugins", "--json").output)
     sample = next(row for row in listed if row["name"] == "sample")
     assert sample["distribution"] == "kennisbank-sample"
@@ -102,7 +104,8 @@ def test_plugins_variable_limits_the_enabled_set(tmp_path, on_path, monkeypatch)
     on_path("kennisbank_sample", "kennisbank_broken")
     monkeypatch.setenv("KENNISBANK_PLUGINS", "sample")
     app = make_app(tmp_path)  # the broken plugin is installed but not enabled
-    names = [line.split()[0] for line in Runner(app).invoke("plugins").output.splitlines()]
+    rows = Runner(app).invoke("plugins").output.splitlines()[1:]  # under the header
+    names = [line.split()[0] for line in rows]
     assert names == ["sample"]
     monkeypatch.setenv("KENNISBANK_PLUGINS", "broken")
     with pytest.raises(PluginError, match="broken"):

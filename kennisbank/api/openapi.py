@@ -17,6 +17,7 @@ from typing import Any
 from flask import Response, jsonify, url_for
 
 from ..config import LANGUAGES
+from ..content.kinds.text import NUL
 from ..content.registry import Registry, current_registry
 from ..models import STATUSES
 from ..plugins import PluginError, current_plugins
@@ -101,7 +102,8 @@ SWITCH = {"type": "string", "enum": ["true", "false", "1", "0", "on", "off", "ye
 def _search_parameters(registry: Registry) -> list[dict[str, Any]]:
     """The search page's parameters, from the search service's own limits and facets."""
     # The limit on values counts distinct non-blank ones, which no array keyword says.
-    facet = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH}}
+    facet = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                                        "pattern": f"^[^{NUL}]*$"}}  # as the service refuses
     return [
         _query("q", {"type": "string"}, "Words to search for; \"phrases\", -exclusions and OR."),
         _p("lang_search"),

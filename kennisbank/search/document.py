@@ -92,6 +92,7 @@ def _facets(item: Item, ctype: ContentType | None, registry: Registry) -> dict[s
         "type": [item.type],
         "sector": facet_value(item.sector),
         "theme": facet_value(list(item.themes or [])),
+        "tag": facet_value(list(item.tags or [])),
         "country": facet_value(item.country),
         "city": facet_value(item.city),
         "language": [lang for lang in item.languages if lang in LANGUAGES],

@@ -20,6 +20,7 @@ FACET_TITLES: dict[str, Labels] = {
     "type": {"nl": "Soort", "en": "Type"},
     "sector": {"nl": "Sector", "en": "Sector"},
     "theme": {"nl": "Thema", "en": "Theme"},
+    "tag": {"nl": "Trefwoord", "en": "Tag"},
     "country": {"nl": "Land", "en": "Country"},
     "city": {"nl": "Stad", "en": "City"},
     "language": {"nl": "Taal", "en": "Language"},

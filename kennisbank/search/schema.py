@@ -28,7 +28,7 @@ from ..content.registry import Registry
 from .analysis import analyzer_for, keyword_analyzer
 
 #: Facets every item has; content types and ``register_facets`` add more.
-BASE_FACETS = ("type", "sector", "theme", "country", "city", "language", "year")
+BASE_FACETS = ("type", "sector", "theme", "tag", "country", "city", "language", "year")
 #: Separates several values of one facet inside the indexed string.
 FACET_SEPARATOR = "\x1f"
 #: Text fields every translation has, in the order highlights prefer them.

@@ -95,7 +95,7 @@ def tags(item: Item, lang: str) -> list[Tag]:
     current_lexicon().sync()
     shown = []
     for tag in item.tags or []:
-        url = url_for("search.page", q=tag)
+        url = url_for("search.page", tag=tag)  # the tag facet: exactly the items tagged so
         if _knows(lang, tag) is not None:
             shown.append(Tag(tag, tag, lang, url))
             continue

@@ -120,3 +120,25 @@ def test_unknown_filter_values_match_nothing_and_other_parameters_are_ignored(se
     _, client, _ = setup
     assert find(client, "park", sector="nonsense")["total"] == 0
     assert find(client, "park", utm_source="newsletter")["total"] == 4
+
+
+def test_a_tag_is_a_facet_and_the_item_page_links_to_it(tmp_path):
+    """A tag filters to exactly the items tagged so: not those that only use the
+    word, nor those whose tag merely contains it; the item page links there."""
+    app = exchange_app(tmp_path)
+    tagged = add(app, tags=["fietsen", "dak- en thuisloosheid"],
+                 translations=texts(nl=("Straten", "Auto te gast in de binnenstad.")))
+    worded = add(app, tags=["mobiliteit"],
+                 translations=texts(nl=("Fietsen", "Fietsen naar school.")))
+    client = app.test_client()
+    everything = find(client, "")
+    assert counts(everything, "tag") == {"fietsen": 1, "dak- en thuisloosheid": 1,
+                                         "mobiliteit": 1}
+    assert ids(find(client, "", tag="fietsen")) == [tagged]
+    assert ids(find(client, "", tag="dak- en thuisloosheid")) == [tagged]
+    assert ids(find(client, "", tag="fiets")) == []
+    assert sorted(ids(find(client, "fietsen"))) == sorted([tagged, worded])
+    page = client.get(f"/nl/items/{tagged}").get_data(as_text=True)
+    assert 'href="/nl/search?tag=fietsen"' in page
+    search = client.get("/nl/search?tag=fietsen").get_data(as_text=True)
+    assert "Trefwoord: fietsen" in search and "Straten" in search and "Fietsen naar" not in search
