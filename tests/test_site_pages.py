@@ -178,7 +178,7 @@ def test_item_facts_lead_onward(app: Flask, client: FlaskClient, linked_item: It
     assert f'<a href="/en/cities/{city.id}">Deventer</a>' in page
     assert f'<a href="/en/organisations/{org.id}">Gemeente Deventer</a>' in page
     assert 'href="/en/search?theme=sdg11"' in page and 'href="/en/search?theme=sdg4"' in page
-    assert 'href="/en/search?q=taal"' in page
+    assert 'href="/en/search?tag=taal"' in page
     assert "<dt>Started</dt><dd>January 2016</dd>" in page
     assert "Period" not in page
 
@@ -186,11 +186,11 @@ def test_item_facts_lead_onward(app: Flask, client: FlaskClient, linked_item: It
 def test_item_tags_are_translated_or_marked(client: FlaskClient, linked_item: Item) -> None:
     page = text_of(client.get(f"/en/items/{linked_item.id}"))
     tags = re.search(r"<dt>Tags</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
-    assert '<a href="/en/search?q=taal" lang="en">language</a>' in tags
-    assert ('<a href="/en/search?q=nieuwkomers" lang="nl">nieuwkomers</a> '
+    assert '<a href="/en/search?tag=taal" lang="en">language</a>' in tags
+    assert ('<a href="/en/search?tag=nieuwkomers" lang="nl">nieuwkomers</a> '
             '<span class="lang-marker">(Dutch)</span>') in tags
     dutch = text_of(client.get(f"/nl/items/{linked_item.id}"))
-    assert '<a href="/nl/search?q=taal" lang="nl">taal</a>' in dutch
+    assert '<a href="/nl/search?tag=taal" lang="nl">taal</a>' in dutch
     assert "lang-marker" not in dutch
 
 

@@ -50,7 +50,7 @@ def _fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves the app's static files and nothing else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnly(URLFetcher):  # type: ignore[misc]
+    class StaticOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             target = static_file(url)
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"

@@ -4,9 +4,9 @@ deletion independent of the schema walk's order)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 
 from ..extensions import db
 from ..models import User
@@ -25,6 +25,8 @@ def export_follows(user: User) -> list[dict[str, Any]]:
 
 
 def forget_follows(user: User) -> int:
-    result = db.session.execute(delete(FollowedSearch).where(FollowedSearch.user_id == user.id)
-                                .execution_options(synchronize_session=False))
+    # A bulk DELETE answers with a cursor result, which knows how many rows went.
+    result = cast(CursorResult[Any], db.session.execute(
+        delete(FollowedSearch).where(FollowedSearch.user_id == user.id)
+        .execution_options(synchronize_session=False)))
     return int(result.rowcount or 0)

@@ -45,7 +45,7 @@ def colophon() -> str:
 def _admin() -> Any:
     if not current_user.is_authenticated:
         abort(401)
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     require(user, "manage_users")
     return user
 

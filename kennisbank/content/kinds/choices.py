@@ -92,7 +92,8 @@ class MultichoiceKind(ChoiceKind):
         return clean_choice_list(value, fld.choices or {}, strict=strict)
 
     def json_schema(self, fld: Field) -> dict[str, Any]:
-        schema = {"type": "array", "items": {"type": "string", "enum": list(fld.choices or {})},
+        schema: dict[str, Any] = {
+            "type": "array", "items": {"type": "string", "enum": list(fld.choices or {})},
                   "x-kind": self.name}
         if fld.required:
             schema["minItems"] = 1

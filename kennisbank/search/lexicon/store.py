@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ...auth.policy import PUBLIC_VISIBILITY
 from ...content.registry import Registry
@@ -85,7 +85,7 @@ def read_state(session: Session) -> State:
                  items=row.items, pairs=pairs, built_at=row.built_at)
 
 
-def built_version(session: Session) -> int:
+def built_version(session: Session | scoped_session[Any]) -> int:
     """The content version the stored pairs come from (cheap: one row)."""
     return session.scalar(select(LexiconState.built_version)
                           .where(LexiconState.id == STATE_ID)) or 0

@@ -16,9 +16,9 @@ import click
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 
-from .config import ConfigError
-from .extensions import current_app_object
-from .plugins import PluginError, current_plugins
+from ..config import ConfigError
+from ..extensions import current_app_object
+from ..plugins import PluginError, current_plugins
 
 #: Commands that answer without building the app when none is given (they
 #: only read, and building one would create an instance in an empty folder).
@@ -39,7 +39,7 @@ class KennisbankGroup(click.Group):
 
     def app(self) -> Flask:
         if self._app is None:
-            from . import create_app
+            from .. import create_app
 
             try:
                 self._app = create_app()
@@ -85,8 +85,8 @@ class KennisbankGroup(click.Group):
 @click.option("--demo", is_flag=True, help="Load the demo practices, cities and users.")
 def init(demo: bool) -> None:
     """Create or upgrade the database schema (and load the demo content); safe to run again."""
-    from .demo import load_demo
-    from .schema import migrate
+    from ..demo import load_demo
+    from ..schema import migrate
 
     click.echo(f"Instance folder: {current_app.instance_path}")
     before, after = migrate(current_app_object())
@@ -121,8 +121,8 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
     if has_app_context():
         plugins = current_plugins()
     else:  # only reads: no instance folder, database or secret key is created
-        from .app import load_plugins
-        from .config import enabled_plugins_from_env
+        from ..app import load_plugins
+        from ..config import enabled_plugins_from_env
 
         try:
             plugins, _registry = load_plugins(enabled_plugins_from_env())
@@ -154,10 +154,10 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
               help="Also attach the files in DIR/<external id>/ (see export --attachments).")
 def import_command(file: Any, attachments_dir: Path | None) -> None:
     """Import items from a JSON Lines FILE (- for standard input); all or nothing."""
-    from .attachments.transfer import stage_attachments
-    from .cli_search import fail_on_index_failures
-    from .content.transfer import import_items
-    from .search import outbox
+    from ..attachments.transfer import stage_attachments
+    from ..content.transfer import import_items
+    from ..search import outbox
+    from .search import fail_on_index_failures
 
     started = time.monotonic()
     lines: Any = file
@@ -251,11 +251,11 @@ class ImportProgress:
               help="Also write each item's files to DIR/<external id>/.")
 def export_command(file: Path | None, attachments_dir: Path | None) -> None:
     """Export the items, then the synonym sets, as JSON Lines to FILE (or standard output)."""
-    from .attachments.transfer import export_attachments
-    from .content.transfer import export_lines
-    from .extensions import db
-    from .models import Item
-    from .synonyms.transfer import export_lines as synonym_lines
+    from ..attachments.transfer import export_attachments
+    from ..content.transfer import export_lines
+    from ..extensions import db
+    from ..models import Item
+    from ..synonyms.transfer import export_lines as synonym_lines
 
     items = db.session.execute(db.select(Item).order_by(Item.id)).scalars().all()
     if attachments_dir is not None:
@@ -284,14 +284,14 @@ def export_command(file: Path | None, attachments_dir: Path | None) -> None:
 
 def build_cli(app: Flask | None = None) -> KennisbankGroup:
     """The ``kennisbank`` group with the core commands; plugins add theirs on first use."""
-    from .access.cli import access
-    from .cli_db import db_group
-    from .cli_search import check_index, index_worker, reindex, search_command
-    from .cli_users import tokens, users
-    from .following.cli import digests_group
-    from .mail.cli import mail_group
-    from .privacy.cli import privacy
-    from .synonyms.cli import synonyms
+    from ..access.cli import access
+    from ..following.cli import digests_group
+    from ..mail.cli import mail_group
+    from ..privacy.cli import privacy
+    from ..synonyms.cli import synonyms
+    from .db import db_group
+    from .search import check_index, index_worker, reindex, search_command
+    from .users import tokens, users
 
     group = KennisbankGroup(
         name="kennisbank",

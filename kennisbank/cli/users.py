@@ -12,7 +12,7 @@ import sys
 import click
 from sqlalchemy import or_
 
-from .auth.accounts import (
+from ..auth.accounts import (
     AccountError,
     change_password,
     deactivate,
@@ -23,13 +23,13 @@ from .auth.accounts import (
     revoke_token,
     set_role,
 )
-from .auth.accounts import create_user as create_account
-from .auth.invitations import Invitation, invite
-from .auth.links import as_utc
-from .auth.tokens import digest
-from .content.registry import current_registry
-from .extensions import db
-from .models import ROLES, ApiToken, User
+from ..auth.accounts import create_user as create_account
+from ..auth.invitations import Invitation, invite
+from ..auth.links import as_utc
+from ..auth.tokens import digest
+from ..content.registry import current_registry
+from ..extensions import db
+from ..models import ROLES, ApiToken, User
 
 
 def _user(email: str) -> User:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from . import schema
-from .extensions import current_app_object
+from .. import schema
+from ..extensions import current_app_object
 
 
 @click.group("db")

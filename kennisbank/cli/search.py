@@ -33,19 +33,19 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from .auth.policy import may_read_collection
-from .config import LANGUAGES
-from .content.registry import current_registry
-from .extensions import db
-from .following.digests import send_due_quietly as send_due_digests
-from .mail.cli import drain_quietly as send_due_mail
-from .models import Item
-from .search import outbox
-from .search.backend import SearchUnavailable
-from .search.lexicon import store as lexicon_store
-from .search.lexicon.service import current_lexicon
-from .search.outbox import IndexFailure
-from .search.service import (
+from ..auth.policy import may_read_collection
+from ..config import LANGUAGES
+from ..content.registry import current_registry
+from ..extensions import db
+from ..following.digests import send_due_quietly as send_due_digests
+from ..mail.cli import drain_quietly as send_due_mail
+from ..models import Item
+from ..search import outbox
+from ..search.backend import SearchUnavailable
+from ..search.lexicon import store as lexicon_store
+from ..search.lexicon.service import current_lexicon
+from ..search.outbox import IndexFailure
+from ..search.service import (
     MAX_PAGE,
     BadSearchRequest,
     SearchPage,
