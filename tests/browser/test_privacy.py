@@ -58,7 +58,9 @@ def test_downloading_ones_data_and_deleting_the_account(page: Page, site: Site,
     page.get_by_label(words["password"]).fill(PASSWORD)
     page.get_by_role("button", name=words["confirm"]).click()
     expect(page.get_by_text(words["done"])).to_be_visible()
-    expect(page.get_by_role("link", name=words["login"], exact=True)).to_be_visible()
+    # Logged out: the account navigation offers to log in again.
+    account = page.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("link", name=words["login"], exact=True)).to_be_visible()
     screenshot(page, f"account-deleted-{lang}")
     with site.app.app_context():
         assert db.session.get(User, user_id) is None
