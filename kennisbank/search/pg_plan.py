@@ -73,10 +73,11 @@ class TextQuery:
     def stems(self, lang: str) -> frozenset[str]:
         return frozenset(self.terms.get(lang, ()))
 
-    def condition(self, vector: Any) -> list[Any]:
-        """The conditions a matching row meets."""
+    def condition(self, vector: Any, *, counted: bool = True) -> list[Any]:
+        """The conditions a matching row meets (without ``counted``, a loosened
+        query's count of clauses is left to the caller: :meth:`score` uses it too)."""
         found = [vector.bool_op("@@")(as_tsquery(self.tsquery))]
-        if self.min_match is not None:
+        if self.min_match is not None and counted:
             found.append(self.matched(vector) >= self.min_match)
         return found
 
@@ -87,13 +88,16 @@ class TextQuery:
             total = total + cast(vector.bool_op("@@")(as_tsquery(clause)), Integer)
         return total
 
-    def score(self, vector: Any) -> Any:
-        """The row's relevance, as described in the module docstring."""
+    def score(self, vector: Any, matched: Any = None) -> Any:
+        """The row's relevance, as described in the module docstring; ``matched``
+        is the row's :meth:`matched` when the statement has it already."""
         score: Any = _summed_rank(vector, self.direct)
         if self.related is not None:
             score = score + self.related_weight * _summed_rank(vector, self.related)
         if self.min_match is not None:
-            share = cast(self.matched(vector), Float) / len(self.clauses)
+            if matched is None:
+                matched = self.matched(vector)
+            share = cast(matched, Float) / len(self.clauses)
             score = score * func.power(share, COVERAGE_POWER)
         if self.near:
             close: Any = literal(0)

@@ -99,13 +99,14 @@ class PostgresWords:
                 .limit(60)))
 
 
-def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
-    """The conditions of a visible match, before the reader's facet filters."""
+def matching(query: SearchQuery, wanted: TextQuery | None, *, counted: bool = True) -> list[Any]:
+    """The conditions of a visible match, before the reader's facet filters
+    (``counted``: see :meth:`.TextQuery.condition`)."""
     conditions = [query.visibility.sql_array(docs.c.labels)]
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(facet_codes(facet, values)) if values else false())
     if wanted is not None:
-        conditions += wanted.condition(docs.c.vector)
+        conditions += wanted.condition(docs.c.vector, counted=counted)
     return conditions
 
 
@@ -197,16 +198,19 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
     """The visible matches in the first ``buckets`` buckets (None: all) that pass
     the ``required`` filters: their id; to be counted, their facets and one
     flag per facet filter in ``counting``; and the sort key of ``sort``."""
-    conditions = [*matching(query, wanted), *_filtered(required)]
+    ranked = sort == "relevance" and wanted is not None
+    conditions = [*matching(query, wanted, counted=not ranked), *_filtered(required)]
     if buckets is not None:
         conditions.append(row_bucket < buckets)
     columns: list[Any] = [docs.c.item_id]
+    flags: list[Any] = []
     if counting is not None:
-        columns += [docs.c.facets, *[flag.label(f"f{number}")
-                                     for number, flag in enumerate(_filtered(counting))]]
-    if sort == "relevance" and wanted is not None:
-        columns.append(wanted.score(docs.c.vector).label("score"))
-    elif sort == "title":
+        flags = [flag.label(f"f{number}") for number, flag in enumerate(_filtered(counting))]
+        columns += [docs.c.facets, *flags]
+    if ranked:
+        assert wanted is not None
+        return _ranked(wanted, conditions, columns, len(flags))
+    if sort == "title":
         columns.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
                        .label("title"))
     elif sort not in (None, "newest", "relevance"):
@@ -215,6 +219,45 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
     if sort is not None:
         columns.append(docs.c.start_day)
     return select(*columns).where(and_(*conditions))
+
+
+def _ranked(wanted: TextQuery, conditions: list[Any], columns: list[Any], flags: int) -> Any:
+    """The rows of ``columns`` meeting ``conditions``, with their ``score`` and
+    ``start_day``; the first ``flags`` columns after ``item_id`` and ``facets``
+    are the counted filters' flags.
+
+    The score tests a row's vector several times, and each test of a stored
+    vector reads it again from TOAST, so each row's vector is read once
+    (:func:`read_once`), in a subquery the planner keeps as it is (``OFFSET
+    0``) so that its output is computed once per row rather than copied into
+    every expression that uses it; and the score is computed only for the
+    rows that pass every filter (the others are only counted). A loosened
+    query counts the clauses a row matches once, for both its condition and
+    its score."""
+    loose = wanted.min_match is not None
+    vector = read_once(docs.c.vector)
+    if flags and not loose:  # loosened, every row's clauses are counted
+        vector = case((and_(*columns[2:2 + flags]), vector))
+    inner = (select(*columns, docs.c.start_day, vector.label("vector"))
+             .where(and_(*conditions)).offset(0).subquery("matching"))
+    matched = None
+    if loose:
+        inner = (select(inner, wanted.matched(inner.c.vector).label("matched"))
+                 .offset(0).subquery("clauses"))
+        matched = inner.c.matched
+    kept = [inner.c[column.name] for column in columns]
+    score = wanted.score(inner.c.vector, matched)
+    if flags:
+        score = case((and_(*kept[2:2 + flags]), score))
+    return select(*kept, score.label("score"), inner.c.start_day).where(
+        matched >= wanted.min_match if loose else true())
+
+
+def read_once(vector: Any) -> Any:
+    """``vector``, read from TOAST into memory once, to be tested many times:
+    ``ts_delete`` of a lexeme that no row holds (every lexeme has a space
+    prefix, :mod:`.pg_document`) returns its input as read."""
+    return func.ts_delete(vector, literal_column("''::text"))
 
 
 def _facet_counts(query: SearchQuery, counted: Any,
