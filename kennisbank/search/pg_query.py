@@ -298,14 +298,14 @@ def _page(query: SearchQuery, hits: Any, sort: str) -> Any:
     ).select_from(top.join(shown, shown.c.item_id == top.c.item_id)).scalar_subquery()
 
 
-def extra_words(wanted: TextQuery) -> Any:
+def extra_words(wanted: TextQuery, extra: Any = docs.c.extra) -> Any:
     """The query's stems (as ``lang:stem``) that this row's extra text holds: one
     ``@@`` test per stem on the row's own ``extra`` vector (a query has at most a
     few dozen stems), so nothing but the shown rows is read."""
     stems = [f"{lang}:{stem}" for lang, found in wanted.terms.items() for stem in found]
     if not stems:
         return literal(None)
-    tests = [case((docs.c.extra.bool_op("@@")(as_tsquery(quote(stem))), stem)) for stem in stems]
+    tests = [case((extra.bool_op("@@")(as_tsquery(quote(stem))), stem)) for stem in stems]
     return func.array_remove(array(tests), null())
 
 
