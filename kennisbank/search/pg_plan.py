@@ -19,7 +19,7 @@ which sampling bounds (``SEARCH_EXACT_LIMIT``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Float, Integer, cast, func, literal, literal_column
@@ -67,8 +67,6 @@ class TextQuery:
     near: tuple[str, ...]
     gaps: int
     min_match: int | None = None
-    #: Per language, which words of the shown texts hold one of ``terms`` (highlighting).
-    matches: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False)
 
     def stems(self, lang: str) -> frozenset[str]:
         return frozenset(self.terms.get(lang, ()))

@@ -382,12 +382,11 @@ def highlight(hit: Hit, texts: dict[str, dict[str, str]], wanted: TextQuery,
     for group in ([hit.lang], others):
         for lang in group:
             stems = wanted.stems(lang)
-            memo = wanted.matches.setdefault(lang, {})
             for name in names:
                 if len(hit.highlights) >= MAX_FRAGMENTS:
                     return
                 body = (texts.get(lang) or {}).get(name) or ""
-                spans = matching_spans(body, lang, stems, memo) if body else []
+                spans = matching_spans(body, lang, stems) if body else []
                 if spans:
                     hit.highlights += fragments(body, spans, MAX_FRAGMENTS - len(hit.highlights))
         if hit.highlights:
