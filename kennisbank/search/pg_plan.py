@@ -7,8 +7,9 @@ lexemes (:mod:`.pg_document`), so each alternative of the plan is a small
 
 Matching strictly is the ``&`` of the clauses (or a whole-query
 alternative); loosened, the GIN index finds any clause and each row counts
-its matched clauses, ``(vector @@ clause)::int`` summed, against
-:meth:`.plan.QueryPlan.min_match`. Ranking mirrors the Whoosh backend's
+its matched clauses against :meth:`.plan.QueryPlan.min_match`:
+``(vector @@ clause)::int`` summed, or, where the results are ranked, one
+index scan per clause (:func:`.pg_query._ranked`). Ranking mirrors the Whoosh backend's
 (:mod:`.whoosh_plan`): ``ts_rank`` of the direct alternatives plus, weighted
 lower, of the others (synonyms, translations, compound parts); a loosened
 match scaled by its share of clauses squared; close words raising the score

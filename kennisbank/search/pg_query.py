@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 
@@ -99,14 +100,13 @@ class PostgresWords:
                 .limit(60)))
 
 
-def matching(query: SearchQuery, wanted: TextQuery | None, *, counted: bool = True) -> list[Any]:
-    """The conditions of a visible match, before the reader's facet filters
-    (``counted``: see :meth:`.TextQuery.condition`)."""
+def matching(query: SearchQuery, wanted: TextQuery | None) -> list[Any]:
+    """The conditions of a visible match, before the reader's facet filters."""
     conditions = [query.visibility.sql_array(docs.c.labels)]
     for facet, values in query.constraints:
         conditions.append(docs.c.facets.overlap(facet_codes(facet, values)) if values else false())
     if wanted is not None:
-        conditions += wanted.condition(docs.c.vector, counted=counted)
+        conditions += wanted.condition(docs.c.vector)
     return conditions
 
 
@@ -199,7 +199,8 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
     the ``required`` filters: their id; to be counted, their facets and one
     flag per facet filter in ``counting``; and the sort key of ``sort``."""
     ranked = sort == "relevance" and wanted is not None
-    conditions = [*matching(query, wanted, counted=not ranked), *_filtered(required)]
+    # Ranked, the text conditions are :func:`_ranked`'s.
+    conditions = [*matching(query, None if ranked else wanted), *_filtered(required)]
     if buckets is not None:
         conditions.append(row_bucket < buckets)
     columns: list[Any] = [docs.c.item_id]
@@ -222,35 +223,43 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
 
 
 def _ranked(wanted: TextQuery, conditions: list[Any], columns: list[Any], flags: int) -> Any:
-    """The rows of ``columns`` meeting ``conditions``, with their ``score`` and
-    ``start_day``; the first ``flags`` columns after ``item_id`` and ``facets``
-    are the counted filters' flags.
+    """The rows of ``columns`` that match ``wanted`` and meet ``conditions``,
+    with their ``score`` and ``start_day``; the first ``flags`` columns after
+    ``item_id`` and ``facets`` are the counted filters' flags.
 
     The score tests a row's vector several times, and each test of a stored
     vector reads it again from TOAST, so each row's vector is read once
     (:func:`read_once`), in a subquery the planner keeps as it is (``OFFSET
     0``) so that its output is computed once per row rather than copied into
-    every expression that uses it; and the score is computed only for the
-    rows that pass every filter (the others are only counted). A loosened
-    query counts the clauses a row matches once, for both its condition and
-    its score."""
-    loose = wanted.min_match is not None
+    every expression that uses it, and only for the rows that pass every
+    filter (the others are only counted). A loosened query counts the
+    clauses each row matches from the GIN index (one index scan per clause,
+    each with the whole query's condition too, so the planner scans the
+    index rather than testing every row's vector), so only the rows with
+    enough clauses are read, and the count serves the score too."""
     vector = read_once(docs.c.vector)
-    if flags and not loose:  # loosened, every row's clauses are counted
+    if flags:
         vector = case((and_(*columns[2:2 + flags]), vector))
-    inner = (select(*columns, docs.c.start_day, vector.label("vector"))
-             .where(and_(*conditions)).offset(0).subquery("matching"))
-    matched = None
-    if loose:
-        inner = (select(inner, wanted.matched(inner.c.vector).label("matched"))
-                 .offset(0).subquery("clauses"))
-        matched = inner.c.matched
+    source, matched = docs, []
+    text = wanted.condition(docs.c.vector, counted=False)
+    if wanted.min_match is not None:
+        rows = union_all(*[select(docs.c.item_id).where(
+            docs.c.vector.bool_op("@@")(as_tsquery(clause)), *text, *conditions)
+            for clause in wanted.clauses]).subquery("clause_rows")
+        counts = (select(rows.c.item_id, func.count().label("matched"))
+                  .group_by(rows.c.item_id).having(func.count() >= wanted.min_match)
+                  .subquery("clauses"))
+        source = docs.join(counts, counts.c.item_id == docs.c.item_id)
+        matched = [counts.c.matched]
+    inner = (select(*columns, docs.c.start_day, vector.label("vector"), *matched)
+             .select_from(source)
+             .where(*text, *conditions)
+             .offset(0).subquery("matching"))
     kept = [inner.c[column.name] for column in columns]
-    score = wanted.score(inner.c.vector, matched)
+    score = wanted.score(inner.c.vector, inner.c.matched if matched else None)
     if flags:
         score = case((and_(*kept[2:2 + flags]), score))
-    return select(*kept, score.label("score"), inner.c.start_day).where(
-        matched >= wanted.min_match if loose else true())
+    return select(*kept, score.label("score"), inner.c.start_day)
 
 
 def read_once(vector: Any) -> Any:
