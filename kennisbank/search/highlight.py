@@ -7,8 +7,9 @@ made naive highlighting slow). Text outside the marks is HTML-escaped.
 
 A backend that keeps no character ranges (PostgreSQL) uses
 :func:`matching_spans`: it finds the words with the tokenizer's regular
-expression and analyses each distinct word once per process (cached), which
-costs a dictionary look-up per word instead of a full analysis per hit.
+expression and analyses each distinct word once per process (remembered),
+so that finding a text's matching words costs set operations instead of a
+full analysis per hit.
 """
 
 from __future__ import annotations
@@ -30,29 +31,66 @@ Span = tuple[int, int]
 
 
 def matching_spans(text: str, lang: str, stems: frozenset[str],
-                   memo: dict[str, bool] | None = None, limit: int = MAX_SPANS) -> list[Span]:
+                   limit: int = MAX_SPANS) -> list[Span]:
     """Character ranges of the words of ``text`` that ``lang`` analyses into one
     of ``stems`` (a compound counts when one of its parts does), the first
-    ``limit`` of them: a few fragments need no more. ``memo`` remembers, for
-    one set of stems, which words match (hits of one page share most words).
+    ``limit`` of them: a few fragments need no more.
 
     A body of hundreds of words holds a few distinct matching ones, so the
     words are listed by the regular expression engine (``findall``, no
-    Python per word), each distinct one is judged once, and only the matching
-    ones are looked for again (``str.find``), keeping the places where
-    :data:`WORD_RE` would read exactly that word (:func:`_is_token`)."""
+    Python per word), and which of them match is found with set operations
+    on the words this process has analysed before (:class:`_Analysed`): only
+    a word it never met is analysed, in Python. The matching ones are looked
+    for again (``str.find``), keeping the places where :data:`WORD_RE` would
+    read exactly that word (:func:`_is_token`)."""
     if not stems:
         return []
-    memo = {} if memo is None else memo
+    words = set(WORD_RE.findall(text))
     found: list[Span] = []
-    for word in set(WORD_RE.findall(text)):
-        matched = memo.get(word)
-        if matched is None:
-            matched = memo[word] = not stems.isdisjoint(word_terms(lang, word))
-        if matched:
-            found += _places(text, word)
+    for word in _analysed(lang).matching(words, stems):
+        found += _places(text, word)
     found.sort()
     return found[:limit]
+
+
+#: Words analysed per language before :class:`_Analysed` starts afresh (memory bound).
+MAX_ANALYSED = 1 << 18
+
+
+class _Analysed:
+    """The words of one language this process has analysed for snippets, and
+    for each term the words that yield it: which words of a text hold a term
+    is then a set intersection, whatever the query.
+
+    Safe to share between threads without a lock: each step is one set or
+    dict operation (atomic under the interpreter lock), a word is added to
+    ``words_of`` before ``words``, so a word in ``words`` is always found in
+    ``words_of``, and a full instance is replaced, never emptied, so a search
+    that holds it sees it whole."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.words: set[str] = set()
+        self.words_of: dict[str, set[str]] = {}
+
+    def matching(self, words: set[str], stems: frozenset[str]) -> set[str]:
+        """Those of ``words`` that analyse into one of ``stems``."""
+        for word in words - self.words:
+            for found in word_terms(self.lang, word):
+                self.words_of.setdefault(found, set()).add(word)
+            self.words.add(word)
+        return words & set().union(*[self.words_of.get(stem, ()) for stem in stems])
+
+
+_ANALYSED: dict[str, _Analysed] = {}
+
+
+def _analysed(lang: str) -> _Analysed:
+    """This process's :class:`_Analysed` of ``lang`` (a new one when it is full)."""
+    current = _ANALYSED.get(lang)
+    if current is None or len(current.words) > MAX_ANALYSED:
+        current = _ANALYSED[lang] = _Analysed(lang)
+    return current
 
 
 _WORD_CHAR_RE = re.compile(WORD_CHAR)

@@ -82,6 +82,7 @@ from .pg_query import (
     make_hit,
     probe_statement,
     query_key,
+    read_once,
     related_hits,
     search_statement,
     words_table,
@@ -452,18 +453,22 @@ class PostgresBackend:
         # query term at all: scanning a long body for words it does not have is
         # most of a page's snippet cost.
         langs = [lang for lang in LANGUAGES if wanted.terms.get(lang)]
-        holds = [func.ts_filter(docs.c.vector, literal_column(f"'{{{weight}}}'::\"char\"[]"))
+        # Each row's vectors are read once for the many tests below (:func:`read_once`).
+        shown = (select(docs.c.item_id, docs.c.texts, read_once(docs.c.extra).label("extra"),
+                        read_once(docs.c.vector).label("vector"))
+                 .where(docs.c.item_id.in_([hit.id for hit in hits]))
+                 .offset(0).subquery("shown"))
+        holds = [func.ts_filter(shown.c.vector, literal_column(f"'{{{weight}}}'::\"char\"[]"))
                  .bool_op("@@")(as_tsquery(" | ".join(quote(f"{lang}:{t}")
                                                       for t in wanted.terms[lang])))
                  for lang in langs for weight in ("c", "d")]
         alternatives = [a for clause in plan.clauses for a in clause.alternatives] if plan else []
-        tests = [docs.c.vector.bool_op("@@")(as_tsquery(alternative_query(a)))
+        tests = [shown.c.vector.bool_op("@@")(as_tsquery(alternative_query(a)))
                  for a in alternatives]
         rows = connection.execute(
-            select(docs.c.item_id, docs.c.texts if query.highlight else literal(None),
-                   extra_words(wanted), array(holds) if holds else literal(None),
+            select(shown.c.item_id, shown.c.texts if query.highlight else literal(None),
+                   extra_words(wanted, shown.c.extra), array(holds) if holds else literal(None),
                    array(tests) if tests else literal(None))
-            .where(docs.c.item_id.in_([hit.id for hit in hits]))
         ).all()
         found = {item_id: rest for item_id, *rest in rows}
         for hit in hits:

@@ -7,8 +7,9 @@ lexemes (:mod:`.pg_document`), so each alternative of the plan is a small
 
 Matching strictly is the ``&`` of the clauses (or a whole-query
 alternative); loosened, the GIN index finds any clause and each row counts
-its matched clauses, ``(vector @@ clause)::int`` summed, against
-:meth:`.plan.QueryPlan.min_match`. Ranking mirrors the Whoosh backend's
+its matched clauses against :meth:`.plan.QueryPlan.min_match`:
+``(vector @@ clause)::int`` summed, or, where the results are ranked, one
+index scan per clause (:func:`.pg_query._ranked`). Ranking mirrors the Whoosh backend's
 (:mod:`.whoosh_plan`): ``ts_rank`` of the direct alternatives plus, weighted
 lower, of the others (synonyms, translations, compound parts); a loosened
 match scaled by its share of clauses squared; close words raising the score
@@ -19,7 +20,7 @@ which sampling bounds (``SEARCH_EXACT_LIMIT``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Float, Integer, cast, func, literal, literal_column
@@ -67,16 +68,15 @@ class TextQuery:
     near: tuple[str, ...]
     gaps: int
     min_match: int | None = None
-    #: Per language, which words of the shown texts hold one of ``terms`` (highlighting).
-    matches: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False)
 
     def stems(self, lang: str) -> frozenset[str]:
         return frozenset(self.terms.get(lang, ()))
 
-    def condition(self, vector: Any) -> list[Any]:
-        """The conditions a matching row meets."""
+    def condition(self, vector: Any, *, counted: bool = True) -> list[Any]:
+        """The conditions a matching row meets (without ``counted``, a loosened
+        query's count of clauses is left to the caller: :meth:`score` uses it too)."""
         found = [vector.bool_op("@@")(as_tsquery(self.tsquery))]
-        if self.min_match is not None:
+        if self.min_match is not None and counted:
             found.append(self.matched(vector) >= self.min_match)
         return found
 
@@ -87,13 +87,16 @@ class TextQuery:
             total = total + cast(vector.bool_op("@@")(as_tsquery(clause)), Integer)
         return total
 
-    def score(self, vector: Any) -> Any:
-        """The row's relevance, as described in the module docstring."""
+    def score(self, vector: Any, matched: Any = None) -> Any:
+        """The row's relevance, as described in the module docstring; ``matched``
+        is the row's :meth:`matched` when the statement has it already."""
         score: Any = _summed_rank(vector, self.direct)
         if self.related is not None:
             score = score + self.related_weight * _summed_rank(vector, self.related)
         if self.min_match is not None:
-            share = cast(self.matched(vector), Float) / len(self.clauses)
+            if matched is None:
+                matched = self.matched(vector)
+            share = cast(matched, Float) / len(self.clauses)
             score = score * func.power(share, COVERAGE_POWER)
         if self.near:
             close: Any = literal(0)

@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 
@@ -197,16 +198,20 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
     """The visible matches in the first ``buckets`` buckets (None: all) that pass
     the ``required`` filters: their id; to be counted, their facets and one
     flag per facet filter in ``counting``; and the sort key of ``sort``."""
-    conditions = [*matching(query, wanted), *_filtered(required)]
+    ranked = sort == "relevance" and wanted is not None
+    # Ranked, the text conditions are :func:`_ranked`'s.
+    conditions = [*matching(query, None if ranked else wanted), *_filtered(required)]
     if buckets is not None:
         conditions.append(row_bucket < buckets)
     columns: list[Any] = [docs.c.item_id]
+    flags: list[Any] = []
     if counting is not None:
-        columns += [docs.c.facets, *[flag.label(f"f{number}")
-                                     for number, flag in enumerate(_filtered(counting))]]
-    if sort == "relevance" and wanted is not None:
-        columns.append(wanted.score(docs.c.vector).label("score"))
-    elif sort == "title":
+        flags = [flag.label(f"f{number}") for number, flag in enumerate(_filtered(counting))]
+        columns += [docs.c.facets, *flags]
+    if ranked:
+        assert wanted is not None
+        return _ranked(wanted, conditions, columns, len(flags))
+    if sort == "title":
         columns.append(docs.c[f"title_{query.lang if query.lang in LANGUAGES else 'nl'}"]
                        .label("title"))
     elif sort not in (None, "newest", "relevance"):
@@ -215,6 +220,53 @@ def _rows(query: SearchQuery, wanted: TextQuery | None, buckets: int | None, *,
     if sort is not None:
         columns.append(docs.c.start_day)
     return select(*columns).where(and_(*conditions))
+
+
+def _ranked(wanted: TextQuery, conditions: list[Any], columns: list[Any], flags: int) -> Any:
+    """The rows of ``columns`` that match ``wanted`` and meet ``conditions``,
+    with their ``score`` and ``start_day``; the first ``flags`` columns after
+    ``item_id`` and ``facets`` are the counted filters' flags.
+
+    The score tests a row's vector several times, and each test of a stored
+    vector reads it again from TOAST, so each row's vector is read once
+    (:func:`read_once`), in a subquery the planner keeps as it is (``OFFSET
+    0``) so that its output is computed once per row rather than copied into
+    every expression that uses it, and only for the rows that pass every
+    filter (the others are only counted). A loosened query counts the
+    clauses each row matches from the GIN index (one index scan per clause,
+    each with the whole query's condition too, so the planner scans the
+    index rather than testing every row's vector), so only the rows with
+    enough clauses are read, and the count serves the score too."""
+    vector = read_once(docs.c.vector)
+    if flags:
+        vector = case((and_(*columns[2:2 + flags]), vector))
+    source, matched = docs, []
+    text = wanted.condition(docs.c.vector, counted=False)
+    if wanted.min_match is not None:
+        rows = union_all(*[select(docs.c.item_id).where(
+            docs.c.vector.bool_op("@@")(as_tsquery(clause)), *text, *conditions)
+            for clause in wanted.clauses]).subquery("clause_rows")
+        counts = (select(rows.c.item_id, func.count().label("matched"))
+                  .group_by(rows.c.item_id).having(func.count() >= wanted.min_match)
+                  .subquery("clauses"))
+        source = docs.join(counts, counts.c.item_id == docs.c.item_id)
+        matched = [counts.c.matched]
+    inner = (select(*columns, docs.c.start_day, vector.label("vector"), *matched)
+             .select_from(source)
+             .where(*text, *conditions)
+             .offset(0).subquery("matching"))
+    kept = [inner.c[column.name] for column in columns]
+    score = wanted.score(inner.c.vector, inner.c.matched if matched else None)
+    if flags:
+        score = case((and_(*kept[2:2 + flags]), score))
+    return select(*kept, score.label("score"), inner.c.start_day)
+
+
+def read_once(vector: Any) -> Any:
+    """``vector``, read from TOAST into memory once, to be tested many times:
+    ``ts_delete`` of a lexeme that no row holds (every lexeme has a space
+    prefix, :mod:`.pg_document`) returns its input as read."""
+    return func.ts_delete(vector, literal_column("''::text"))
 
 
 def _facet_counts(query: SearchQuery, counted: Any,
@@ -255,14 +307,14 @@ def _page(query: SearchQuery, hits: Any, sort: str) -> Any:
     ).select_from(top.join(shown, shown.c.item_id == top.c.item_id)).scalar_subquery()
 
 
-def extra_words(wanted: TextQuery) -> Any:
+def extra_words(wanted: TextQuery, extra: Any = docs.c.extra) -> Any:
     """The query's stems (as ``lang:stem``) that this row's extra text holds: one
     ``@@`` test per stem on the row's own ``extra`` vector (a query has at most a
     few dozen stems), so nothing but the shown rows is read."""
     stems = [f"{lang}:{stem}" for lang, found in wanted.terms.items() for stem in found]
     if not stems:
         return literal(None)
-    tests = [case((docs.c.extra.bool_op("@@")(as_tsquery(quote(stem))), stem)) for stem in stems]
+    tests = [case((extra.bool_op("@@")(as_tsquery(quote(stem))), stem)) for stem in stems]
     return func.array_remove(array(tests), null())
 
 
@@ -339,12 +391,11 @@ def highlight(hit: Hit, texts: dict[str, dict[str, str]], wanted: TextQuery,
     for group in ([hit.lang], others):
         for lang in group:
             stems = wanted.stems(lang)
-            memo = wanted.matches.setdefault(lang, {})
             for name in names:
                 if len(hit.highlights) >= MAX_FRAGMENTS:
                     return
                 body = (texts.get(lang) or {}).get(name) or ""
-                spans = matching_spans(body, lang, stems, memo) if body else []
+                spans = matching_spans(body, lang, stems) if body else []
                 if spans:
                     hit.highlights += fragments(body, spans, MAX_FRAGMENTS - len(hit.highlights))
         if hit.highlights:

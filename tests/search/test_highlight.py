@@ -12,6 +12,7 @@ import random
 
 import pytest
 
+from kennisbank.search import highlight
 from kennisbank.search.analysis import WORD_RE, word_terms
 from kennisbank.search.highlight import matching_spans
 
@@ -58,3 +59,16 @@ def test_spans_match_token_by_token_reading_on_mixed_text() -> None:
         limit = rng.choice([1, 3, 24])
         assert matching_spans(text, lang, stems, limit=limit) == \
             token_by_token(text, lang, stems, limit), text
+
+
+def test_words_remembered_across_queries_and_after_starting_afresh(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process remembers analysed words across queries with other stems,
+    and starts afresh when it holds too many: the spans stay the reference's."""
+    monkeypatch.setattr(highlight, "_ANALYSED", {})
+    monkeypatch.setattr(highlight, "MAX_ANALYSED", 3)
+    text = "fietsen langs het water, wateroverlast in de fietsstraat; water en fiets"
+    for stems in ({"fiets"}, {"water"}, {"fiets", "overlast"}, {"straat"}, {"fiets"}):
+        wanted = frozenset(t for s in stems for t in word_terms("nl", s))
+        assert matching_spans(text, "nl", wanted) == token_by_token(text, "nl", wanted, 24)
+    assert len(highlight._ANALYSED["nl"].words) <= 3 + len(set(WORD_RE.findall(text)))
