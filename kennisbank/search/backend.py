@@ -9,7 +9,7 @@ view. Everything crossing this boundary is plain data (dataclasses, dicts,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -219,6 +219,27 @@ class SearchBackend(Protocol):
         failed on (indexed nonetheless), before ``finish`` is called. Returns
         the number of items indexed.
         """
+
+
+@runtime_checkable
+class TransactionalBackend(SearchBackend, Protocol):
+    """A backend that indexes inside the item's own transaction (no outbox)."""
+
+    transactional: bool
+
+    def queue(self, session: Any, item_id: int) -> None:
+        """Index ``item_id`` in ``session``'s transaction, before it commits."""
+
+
+@runtime_checkable
+class BulkBackend(SearchBackend, Protocol):
+    """A backend that writes many changed items at once, as a rebuild does."""
+
+    def bulk_apply(self, source: Callable[[int, int], Iterator[list[Item]]],
+                   replace: Sequence[int], progress: ProgressFn | None = None
+                   ) -> tuple[int, IndexFailures]:
+        """Index the items of ``source`` and drop the other ids of ``replace``
+        in one commit; the number indexed and the items a plugin failed on."""
 
 
 def describe(hit: Hit) -> dict[str, Any]:

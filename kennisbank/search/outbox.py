@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from ..auth import labels
 from ..extensions import db
 from ..models import IndexTask, Item
-from .backend import IndexFailures, IndexReport, ProgressFn, SearchBackend
+from .backend import BulkBackend, IndexFailures, IndexReport, ProgressFn, SearchBackend
 
 BATCH_SIZE = 200
 REBUILD_BATCH = 500
@@ -99,7 +99,7 @@ def drain(backend: SearchBackend, *, timeout: float | None = None,
     applied = 0
     batches = 0
     with backend.writing(timeout), Session(db.engine) as session:
-        if max_batches is None and hasattr(backend, "bulk_apply"):
+        if max_batches is None and isinstance(backend, BulkBackend):
             applied = _drain_bulk(backend, session, progress)
             if applied:
                 return applied
@@ -129,7 +129,7 @@ def _due(now: datetime) -> ColumnElement[bool]:
     return or_(IndexTask.next_attempt_at.is_(None), IndexTask.next_attempt_at <= now)
 
 
-def _drain_bulk(backend: SearchBackend, session: Session,
+def _drain_bulk(backend: BulkBackend, session: Session,
                 progress: ProgressFn | None = None) -> int:
     """Apply every due row at once when there are at least ``BULK_MIN``
     items; 0 (and nothing done) when there are fewer.
@@ -145,8 +145,7 @@ def _drain_bulk(backend: SearchBackend, session: Session,
     ids = sorted({task.item_id for task in tasks})
     if len(ids) < BULK_MIN:
         return 0
-    _count, failed = backend.bulk_apply(  # type: ignore[attr-defined]
-        id_batches(ids), ids, progress)
+    _count, failed = backend.bulk_apply(id_batches(ids), ids, progress)
     plain = [task.id for task in tasks if not task.attempts]
     for start in range(0, len(plain), REBUILD_BATCH):
         chunk = plain[start:start + REBUILD_BATCH]

@@ -44,6 +44,7 @@ from .backend import (
     SearchQuery,
     SearchResult,
     SearchUnavailable,
+    TransactionalBackend,
     describe,
 )
 from .correct import corrected_text, corrections
@@ -219,8 +220,8 @@ class SearchService:
     def queue(self, session: Any, item_id: int, action: str) -> None:
         """Index ``item_id`` after this transaction: inside it for a transactional
         backend, else through the outbox (a row written in the same transaction)."""
-        if self.transactional:
-            self.backend.queue(session, item_id)  # type: ignore[attr-defined]
+        if self.transactional and isinstance(self.backend, TransactionalBackend):
+            self.backend.queue(session, item_id)
         else:
             outbox.enqueue(session, item_id, action)
 
