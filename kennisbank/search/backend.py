@@ -76,6 +76,13 @@ class SearchQuery:
             return self.sort
         return "relevance" if self.text.strip() else "newest"
 
+    @property
+    def window(self) -> tuple[int, int]:
+        """``(start, end)`` positions of the shown page in the ordered results;
+        nothing is shown past ``MAX_RESULT_WINDOW`` (``start >= end`` then)."""
+        start = (self.page - 1) * self.per_page
+        return start, min(start + self.per_page, MAX_RESULT_WINDOW)
+
 
 @dataclass
 class Hit:
@@ -108,6 +115,28 @@ class Hit:
     via: list[str] = field(default_factory=list)
     #: Parts of the query it does not match (only when the search was loosened).
     missing: list[str] = field(default_factory=list)
+
+
+def make_hit(item_id: int, score: float | None, display: Mapping[str, Any], lang: str,
+             text: Callable[[str, str], str]) -> Hit:
+    """A hit from what a backend stores for showing it: ``display`` (type,
+    sector, place, languages...) and ``text(field, lang)`` for the title and
+    summary. Shown in ``lang`` when the item has it, else in its first language."""
+    languages = display.get("languages") or []
+    shown = lang if lang in languages else (languages[0] if languages else lang)
+    return Hit(
+        id=int(item_id),
+        external_id=display.get("external_id"),
+        type=display.get("type", ""),
+        title=text("title", shown),
+        summary=text("summary", shown),
+        lang=shown,
+        languages=list(languages),
+        sector=display.get("sector", ""),
+        country=display.get("country"),
+        city=display.get("city"),
+        score=float(score) if score is not None else None,
+    )
 
 
 @dataclass

@@ -79,7 +79,7 @@ from .pg_query import (
     docs,
     extra_words,
     highlight,
-    make_hit,
+    hit_of,
     probe_statement,
     query_key,
     read_once,
@@ -446,7 +446,7 @@ class PostgresBackend:
         """The page's hits, with their snippets and the words their attachments
         hold; with ``plan``, also the translations each was found through and
         (``loosened``) the clauses it misses. One statement over the page's rows."""
-        hits = [make_hit(item_id, score, display, query.lang) for item_id, score, display in page]
+        hits = [hit_of(item_id, score, display, query.lang) for item_id, score, display in page]
         if wanted is None or not hits:
             return hits
         # Whether each language's summary (weight C) and other text (D) holds a

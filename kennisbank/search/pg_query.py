@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
-from .backend import MAX_RESULT_WINDOW, Hit, SearchQuery
+from .backend import Hit, SearchQuery, make_hit
 from .highlight import MAX_FRAGMENTS, fragments, matching_spans
 from .pg_document import facet_code, quote
 from .pg_plan import RANK_NORMALIZATION, RANK_WEIGHTS_SQL, TextQuery, as_tsquery
@@ -297,8 +297,8 @@ def _page(query: SearchQuery, hits: Any, sort: str) -> Any:
             return [table.c.title.collate("C"), table.c.item_id]
         return [table.c.number.desc(), table.c.start_day.desc(), table.c.item_id.desc()]
 
-    start = (query.page - 1) * query.per_page
-    size = max(0, min(query.per_page, MAX_RESULT_WINDOW - start))
+    start, end = query.window
+    size = max(0, end - start)
     top = select(hits).order_by(*order(hits)).limit(size).offset(start).subquery()
     shown = docs.alias("shown")
     score = top.c.score if sort == "relevance" else cast(null(), Float)
@@ -336,7 +336,7 @@ def related_hits(connection: Connection, item_id: int, visibility: Visibility, l
         select(candidates.c.item_id, score, candidates.c.display)
         .order_by(score.desc(), candidates.c.item_id).limit(limit)
     ).all()
-    return [make_hit(found, float(rank), display, lang) for found, rank, display in rows]
+    return [hit_of(found, float(rank), display, lang) for found, rank, display in rows]
 
 
 def query_key(query: SearchQuery) -> tuple[Any, ...]:
@@ -366,22 +366,14 @@ def _key_terms(connection: Any, item_id: int) -> list[str]:
     return [lexeme for found in scored.values() for _, lexeme in sorted(found)[:RELATED_TERMS]]
 
 
-def make_hit(item_id: int, score: float | None, display: dict[str, Any], lang: str) -> Hit:
-    languages = display.get("languages") or []
-    shown = lang if lang in languages else (languages[0] if languages else lang)
-    return Hit(
-        id=int(item_id),
-        external_id=display.get("external_id"),
-        type=display.get("type", ""),
-        title=(display.get("titles") or {}).get(shown, ""),
-        summary=(display.get("summaries") or {}).get(shown, ""),
-        lang=shown,
-        languages=list(languages),
-        sector=display.get("sector", ""),
-        country=display.get("country"),
-        city=display.get("city"),
-        score=float(score) if score is not None else None,
-    )
+#: Where a search row's display data keeps each shown text, by language.
+_DISPLAY_TEXTS = {"title": "titles", "summary": "summaries"}
+
+
+def hit_of(item_id: int, score: float | None, display: dict[str, Any], lang: str) -> Hit:
+    """A hit from a search row's ``display`` (titles and summaries by language)."""
+    return make_hit(item_id, score, display, lang,
+                    lambda name, shown: (display.get(_DISPLAY_TEXTS[name]) or {}).get(shown, ""))
 
 
 def highlight(hit: Hit, texts: dict[str, dict[str, str]], wanted: TextQuery,

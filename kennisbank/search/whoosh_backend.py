@@ -44,6 +44,7 @@ from .backend import (
     SearchQuery,
     SearchResult,
     SearchUnavailable,
+    make_hit,
 )
 from .doctable import DocTable, SegmentTable, Vocabulary, build_segment
 from .highlight import MAX_FRAGMENTS, fragments
@@ -345,8 +346,7 @@ class WhooshBackend:
     @staticmethod
     def _page(table: DocTable, query: SearchQuery, scores: np.ndarray | None,
               result: np.ndarray, total: int) -> list[tuple[int, float | None]]:
-        start = (query.page - 1) * query.per_page
-        end = min(start + query.per_page, MAX_RESULT_WINDOW)
+        start, end = query.window
         if start >= min(total, end):
             return []
         sort = query.effective_sort
@@ -361,22 +361,8 @@ class WhooshBackend:
     def _hit(searcher: Searcher, table: DocTable, docnum: int, score: float | None,
              lang: str) -> Hit:
         stored = searcher.stored_fields(docnum)
-        display = stored.get("display") or {}
-        languages = display.get("languages") or []
-        shown = lang if lang in languages else (languages[0] if languages else lang)
-        return Hit(
-            id=int(table.ids[docnum]),
-            external_id=display.get("external_id"),
-            type=display.get("type", ""),
-            title=stored.get(text_field("title", shown), ""),
-            summary=stored.get(text_field("summary", shown), ""),
-            lang=shown,
-            languages=list(languages),
-            sector=display.get("sector", ""),
-            country=display.get("country"),
-            city=display.get("city"),
-            score=score,
-        )
+        return make_hit(table.ids[docnum], score, stored.get("display") or {}, lang,
+                        lambda name, shown: stored.get(text_field(name, shown), ""))
 
     def _highlight(self, searcher: Searcher, plan: QueryPlan, matched: PlanResult,
                    hits: list[Hit], docnums: list[int]) -> None:
