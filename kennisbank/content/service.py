@@ -23,6 +23,8 @@ from .registry import current_registry
 from .validation import ValidationError, validate_item_data
 
 SEARCH_EXTENSION_KEY = "kennisbank.search"
+#: ``session.info`` key of :func:`commit`'s ``progress`` while it commits.
+INDEX_PROGRESS_KEY = "kennisbank.search.progress"
 
 
 def item_to_data(item: Item) -> dict[str, Any]:
@@ -234,14 +236,21 @@ def queue_index(item_id: int, action: str) -> None:
 
 def commit(progress: Callable[[int], None] | None = None) -> None:
     """Commit the transaction, then let the search index apply the outbox
-    (``progress(n)``: ``n`` more items indexed, when that is done in bulk).
+    (``progress(n)``: ``n`` more items indexed, when that is done in bulk, or
+    as the commit writes them).
 
     The index update runs after the commit on purpose: if it fails, the
     outbox rows are still there and are applied on the next commit or by
     ``kennisbank check-index``; nothing saved is lost. So does relearning the
     lexicon's term pairs when the commit changed a bilingual published item.
     """
-    db.session.commit()
+    if progress is not None:
+        # A backend that writes its rows inside the commit (PostgreSQL) reports here.
+        db.session.info[INDEX_PROGRESS_KEY] = progress
+    try:
+        db.session.commit()
+    finally:
+        db.session.info.pop(INDEX_PROGRESS_KEY, None)
     search = current_app.extensions.get(SEARCH_EXTENSION_KEY)
     if search is not None:
         search.drain(progress)

@@ -31,6 +31,11 @@ A text analyzer runs, in this order:
    Last in the chain because it emits finished terms (``word_terms`` of each
    completion) and leaves out those the word already has.
 
+The schema's text fields index through ``IndexingAnalyzer``: the same
+tokens as this chain, made word by word from a per-process cache of each
+word's terms (:func:`word_terms`), which is what indexing spent most of its
+analysis time on; queries go through the chain itself.
+
 Whoosh pickles the schema, analyzers included, into the index, so every part
 here is a module-level class or function with plain attributes: an index
 written by one process can be opened by another.
@@ -271,10 +276,10 @@ def completion_terms(lang: str, words: tuple[str, ...], seen: set[str],
     return found
 
 
-def term_positions(text: str, lang: str,
-                   terms_of: Callable[[str, str], tuple[str, ...]] = word_terms,
-                   ) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """``(position, terms)`` for each indexed word of ``text``, positions
+def indexed_words(text: str, lang: str,
+                  terms_of: Callable[[str, str], tuple[str, ...]] = word_terms,
+                  ) -> Iterator[tuple[int, re.Match[str], tuple[str, ...]]]:
+    """``(position, match, terms)`` for each indexed word of ``text``, positions
     counted as the analyzer counts them: Whoosh's ``StopFilter`` keeps the
     first kept word's own position and numbers the kept words on from there,
     so stop words before it count and stop words after it do not. ``terms_of``
@@ -291,4 +296,76 @@ def term_positions(text: str, lang: str,
             position = index if position is None else position + 1
             if index in found:
                 terms += tuple(completion_terms(lang, found[index], set(terms), terms_of))
-            yield position, terms
+            yield position, match, terms
+
+
+def term_positions(text: str, lang: str,
+                   terms_of: Callable[[str, str], tuple[str, ...]] = word_terms,
+                   ) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """``(position, terms)`` for each indexed word of ``text``
+    (:func:`indexed_words` without the words' places in the text)."""
+    for position, _match, terms in indexed_words(text, lang, terms_of):
+        yield position, terms
+
+
+class IndexingAnalyzer(Analyzer):
+    """The analyzer of a text field in the schema: exactly what
+    ``analyzer_for(lang)`` emits, made word by word when indexing.
+
+    Indexing spent most of its time passing every token through the seven
+    steps of the chain, although a word's terms depend on the word alone
+    (and, in an elliptic coordination, on its neighbours, which
+    :func:`indexed_words` handles as the chain does). So in index mode this
+    finds the words with the chain's own expression, looks each up in the
+    per-process cache of :func:`word_terms` and emits the chain's tokens:
+    the same text, position, characters and boost
+    (``tests/search/test_indexing_analyzer.py`` compares the two). Any other
+    call (queries, or options indexing never uses) goes to the chain itself.
+
+    Only the language is kept, so the pickled schema stays small and an index
+    written by one process opens in another.
+    """
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"no analyzer for language {lang!r}; expected one of {LANGUAGES}")
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.lang!r})"
+
+    def has_morph(self) -> bool:
+        return analyzer_for(self.lang).has_morph()
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 no_morph: bool = False, **kwargs: Any) -> Iterator[Token]:
+        if mode != "index" or keeporiginal or not removestops or not tokenize or no_morph:
+            return analyzer_for(self.lang)(
+                value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                removestops=removestops, start_pos=start_pos, start_char=start_char,
+                tokenize=tokenize, mode=mode, no_morph=no_morph, **kwargs)
+        return self._indexed(value, positions, chars, start_pos, start_char, kwargs)
+
+    def _indexed(self, value: str, positions: bool, chars: bool, start_pos: int,
+                 start_char: int, kwargs: dict[str, Any]) -> Iterator[Token]:
+        # One token object, changed and yielded again, as Whoosh's own analyzers do.
+        token = Token(positions, chars, removestops=True, mode="index", **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        for position, match, terms in indexed_words(value, self.lang):
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            for term in terms:
+                token.text = term
+                yield token
+
+
+@cache
+def indexing_analyzer(lang: str) -> IndexingAnalyzer:
+    """The schema's analyzer for text in ``lang`` (:class:`IndexingAnalyzer`)."""
+    return IndexingAnalyzer(lang)

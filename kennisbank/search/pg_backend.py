@@ -25,16 +25,19 @@ writes uses the app's own database.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from math import ceil
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import (
     Connection,
     Engine,
     case,
+    column,
     create_engine,
     delete,
     event,
@@ -43,18 +46,21 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    table,
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ..auth.labels import labels_signature
 from ..auth.policy import Visibility
 from ..config import LANGUAGES
 from ..content.registry import Registry
+from ..content.service import INDEX_PROGRESS_KEY
 from ..extensions import db
 from ..models import Item
 from . import pg_cache
@@ -99,6 +105,15 @@ LOCK_POLL_SECONDS = 0.05
 LOCK_TIMEOUT = 10.0
 REBUILD_BATCH = 200
 WORDS_CHUNK = 5000
+#: From this many rows on, a batch is copied in (``_copy_rows``) rather than
+#: upserted row by row: an import or a rebuild, not an ordinary save.
+COPY_MIN = 20
+STAGE_TABLE = "search_documents_batch"
+JSON_COLUMNS = frozenset(column.name for column in docs.columns if isinstance(column.type, JSONB))
+COUNT_WORDS = text(
+    "INSERT INTO search_words (word, documents) "
+    "SELECT * FROM unnest(CAST(:words AS text[]), CAST(:numbers AS integer[])) "
+    "ON CONFLICT (word) DO UPDATE SET documents = search_words.documents + EXCLUDED.documents")
 #: Matches counted and ranked exactly; more are sampled (``SEARCH_EXACT_LIMIT``).
 DEFAULT_EXACT_LIMIT = 2_000
 class PostgresBackend:
@@ -151,14 +166,21 @@ class PostgresBackend:
         _, ids = session.info.setdefault(PENDING_KEY, (self, set()))
         ids.add(item_id)
 
-    def write(self, session: Session, ids: Iterable[int], *,
-              words: bool = True) -> IndexFailures:
-        """Bring the rows of ``ids`` in line with the items as ``session`` sees them;
-        returns the items a plugin failed on (their rows are written all the same)."""
+    def write(self, session: Session, ids: Iterable[int], *, words: bool = True,
+              progress: ProgressFn | None = None) -> IndexFailures:
+        """Bring the rows of ``ids`` in line with the items as ``session`` sees them
+        (``progress(n)``: ``n`` more rows written); returns the items a plugin
+        failed on (their rows are written all the same).
+
+        A large change (an import) is written ``REBUILD_BATCH`` items at a time,
+        each batch copied in (:meth:`_store`); the items a batch loaded are let
+        go of after it, so the session does not grow with the import."""
         failed: IndexFailures = {}
         wanted = sorted(set(ids))
+        started, written = time.monotonic(), 0
         for start in range(0, len(wanted), REBUILD_BATCH):
             chunk = wanted[start:start + REBUILD_BATCH]
+            held = {i for i in chunk if identity_key(Item, i) in session.identity_map}
             # Reloaded, so values read as they were stored (an aware ``updated_at``
             # comes back naive), as every later stamp comparison will read them.
             items = session.scalars(select(Item).where(Item.id.in_(chunk))
@@ -166,6 +188,16 @@ class PostgresBackend:
             rows = [document_row(item, self.registry, self.signature, failed) for item in items]
             found = {row["item_id"] for row in rows}
             self._store(session, rows, [i for i in chunk if i not in found], words=words)
+            for item in items:
+                if item.id not in held:  # loaded here: the caller holds no reference
+                    session.expunge(item)
+            written += len(rows)
+            if progress is not None:
+                progress(len(rows))
+        if written >= COPY_MIN:
+            seconds = time.monotonic() - started
+            log.info("search rows: %d written in %.1f s (%.0f rows/s)",
+                     written, seconds, written / max(seconds, 1e-9))
         return failed
 
     def _store(self, session: Session, rows: list[dict[str, Any]], gone: Sequence[int], *,
@@ -184,31 +216,26 @@ class PostgresBackend:
                 delta.update(row["words"] or ())
         if gone:
             session.execute(delete(docs).where(docs.c.item_id.in_(list(gone))))
-        if rows:
-            statement = pg_insert(docs)
-            excluded = statement.excluded
-            statement = statement.on_conflict_do_update(
-                index_elements=[docs.c.item_id],
-                set_={column.name: excluded[column.name] for column in docs.columns
-                      if column.name != "item_id"},
-                where=(docs.c.stamp <= excluded.stamp) if only_newer else None,
-            )
-            session.execute(statement, rows)
+        if len(rows) >= COPY_MIN:
+            _copy_rows(session, rows, only_newer)
+        elif rows:
+            session.execute(_upsert(pg_insert(docs), only_newer), rows)
         if words:
             self._count_words(session, delta)
 
     @staticmethod
     def _count_words(session: Session, delta: Counter[str]) -> None:
         """Add ``delta`` to the published-item counts, in word order (so two
-        transactions lock the same rows in the same order and never deadlock)."""
+        transactions lock the same rows in the same order and never deadlock).
+
+        The words go as two array parameters of one statement: a ``VALUES``
+        list of thousands of rows was compiled anew for every batch, which
+        took longer than writing the search rows themselves."""
         changes = sorted((word, number) for word, number in delta.items() if number)
         for start in range(0, len(changes), WORDS_CHUNK):
             chunk = changes[start:start + WORDS_CHUNK]
-            statement = pg_insert(words_table).values(
-                [{"word": word, "documents": number} for word, number in chunk])
-            session.execute(statement.on_conflict_do_update(
-                index_elements=[words_table.c.word],
-                set_={"documents": words_table.c.documents + statement.excluded.documents}))
+            session.execute(COUNT_WORDS, {"words": [word for word, _ in chunk],
+                                          "numbers": [number for _, number in chunk]})
         gone = [word for word, number in changes if number < 0]
         if gone:
             session.execute(delete(words_table).where(
@@ -526,6 +553,36 @@ class PostgresBackend:
         """Nothing is cached between calls; connections come from the pool."""
 
 
+def _upsert(statement: Any, only_newer: bool) -> Any:
+    """``statement`` (an insert into ``search_documents``) replacing the row of
+    an item that has one; with ``only_newer``, not by an older state."""
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[docs.c.item_id],
+        set_={column.name: excluded[column.name] for column in docs.columns
+              if column.name != "item_id"},
+        where=(docs.c.stamp <= excluded.stamp) if only_newer else None,
+    )
+
+
+def _copy_rows(session: Session, rows: list[dict[str, Any]], only_newer: bool) -> None:
+    """Write many search rows at once: ``COPY`` them into a temporary table
+    (one stream instead of a statement per row), then upsert them from it in
+    one statement. The table lives until the transaction ends."""
+    names = [column.name for column in docs.columns]
+    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} "
+                         "(LIKE search_documents) ON COMMIT DROP"))
+    connection = session.connection().connection.driver_connection
+    with connection.cursor() as cursor, cursor.copy(
+            f"COPY {STAGE_TABLE} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[name]) if name in JSON_COLUMNS else row[name]
+                            for name in names])
+    stage = table(STAGE_TABLE, *(column(name) for name in names))
+    session.execute(_upsert(pg_insert(docs).from_select(names, select(*stage.c)), only_newer))
+    session.execute(text(f"TRUNCATE {STAGE_TABLE}"))
+
+
 def _autocommit(connection: Connection) -> Connection:
     return connection.execution_options(isolation_level="AUTOCOMMIT")
 
@@ -542,7 +599,8 @@ def _index_before_commit(session: Session) -> None:
     if pending:
         backend, ids = pending
         session.flush()
-        settle(session, ids, backend.write(session, ids))
+        settle(session, ids, backend.write(session, ids,
+                                           progress=session.info.get(INDEX_PROGRESS_KEY)))
 
 
 @event.listens_for(Session, "after_commit")

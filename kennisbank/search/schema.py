@@ -25,7 +25,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 
 from ..config import LANGUAGES
 from ..content.registry import Registry
-from .analysis import analyzer_for, keyword_analyzer
+from .analysis import indexing_analyzer, keyword_analyzer
 
 #: Facets every item has; content types and ``register_facets`` add more.
 BASE_FACETS = ("type", "sector", "theme", "tag", "country", "city", "language", "year")
@@ -142,7 +142,7 @@ def build_schema(registry: Registry, labels: str = "") -> Schema:
         "spell": TEXT(analyzer=spelling_analyzer(), phrase=False),
     }
     for lang in LANGUAGES:
-        analyzer = analyzer_for(lang)
+        analyzer = indexing_analyzer(lang)
         fields[text_field("title", lang)] = TEXT(analyzer=analyzer, stored=True)
         for name in text_names(registry)[1:]:
             fields[text_field(name, lang)] = TEXT(analyzer=analyzer, stored=True, chars=True)
