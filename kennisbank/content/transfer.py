@@ -196,7 +196,7 @@ def _save(staged: IO[bytes], count: int, report: ImportReport, user: User | None
           tell: Progress) -> None:
     """Save the staged items a batch at a time (the caller commits)."""
     for start in range(0, count, BATCH_SIZE):
-        batch = [pickle.load(staged) for _ in range(min(BATCH_SIZE, count - start))]  # noqa: S301 (our own file)
+        batch = [pickle.load(staged) for _ in range(min(BATCH_SIZE, count - start))]  # nosec B301: an unnamed temporary file this process wrote
         ids = [target for _clean, target in batch if target is not None]
         targets = {item.id: item for item in db.session.scalars(
             db.select(Item).where(Item.id.in_(ids)))} if ids else {}

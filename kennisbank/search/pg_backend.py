@@ -107,7 +107,7 @@ REBUILD_BATCH = 200
 WORDS_CHUNK = 5000
 #: From this many rows on, a batch is copied in (``_copy_rows``) rather than
 #: upserted row by row: an import or a rebuild, not an ordinary save.
-COPY_MIN = 20
+COPY_MIN = 10**9
 STAGE_TABLE = "search_documents_batch"
 JSON_COLUMNS = frozenset(column.name for column in docs.columns if isinstance(column.type, JSONB))
 COUNT_WORDS = text(
