@@ -105,9 +105,11 @@ LOCK_POLL_SECONDS = 0.05
 LOCK_TIMEOUT = 10.0
 REBUILD_BATCH = 200
 WORDS_CHUNK = 5000
-#: From this many rows on, a batch is copied in (``_copy_rows``) rather than
-#: upserted row by row: an import or a rebuild, not an ordinary save.
-COPY_MIN = 10**9
+#: From this many rows on, a batch of an import is copied in (``_copy_rows``)
+#: rather than upserted row by row. A rebuild, whose rows mostly exist already,
+#: upserts: staging them through the temporary table measured slower there
+#: (bench/RESULTS.md, "Import and reindex (issue 17)").
+COPY_MIN = 20
 STAGE_TABLE = "search_documents_batch"
 JSON_COLUMNS = frozenset(column.name for column in docs.columns if isinstance(column.type, JSONB))
 COUNT_WORDS = text(
@@ -216,7 +218,7 @@ class PostgresBackend:
                 delta.update(row["words"] or ())
         if gone:
             session.execute(delete(docs).where(docs.c.item_id.in_(list(gone))))
-        if len(rows) >= COPY_MIN:
+        if len(rows) >= COPY_MIN and not only_newer:
             _copy_rows(session, rows, only_newer)
         elif rows:
             session.execute(_upsert(pg_insert(docs), only_newer), rows)
