@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
@@ -92,7 +93,7 @@ def merge_pending(pending: Path = ROOT / "translations" / "pending") -> int:
     Lets several people translate in their own small files without editing the
     shared catalog at the same time; returns how many messages were filled.
     """
-    known: dict[object, object] = {}
+    known: dict[object, Any] = {}
     for po in sorted(pending.glob("*.po")):
         with po.open("rb") as handle:
             for message in read_po(handle, locale="nl"):

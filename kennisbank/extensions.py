@@ -8,13 +8,13 @@ app gets its own (see ``kennisbank.app._init_babel``).
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from flask import Flask, current_app
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.local import LocalProxy
 
@@ -47,3 +47,10 @@ def current_app_object() -> Flask:
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed: ``Session.execute`` is typed to
+    return a plain ``Result``, but a bulk statement answers with a cursor result,
+    which counts them."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)

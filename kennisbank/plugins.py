@@ -248,7 +248,7 @@ def build_plugins(enabled: list[str] | None, extra: Iterable[Any] = ()) -> Plugi
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as exc:
-        name = manager.get_name(exc.plugin)
+        name = manager.get_name(exc.plugin) or repr(exc.plugin)
         raise PluginError(f"plugin {name!r} does not follow the contract: {exc}") from exc
     return Plugins(manager, info)
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from .models import AccessRequest, OutsideMessage
 
 
@@ -38,7 +38,7 @@ def purge_expired(now: datetime) -> dict[str, int]:
     messages = db.session.execute(delete(OutsideMessage).where(
         OutsideMessage.confirmed_at.is_(None), OutsideMessage.created_at < unconfirmed_before))
     return {
-        "unconfirmed_requests": requests.rowcount or 0,
-        "decided_requests": decided.rowcount or 0,
-        "unconfirmed_messages": messages.rowcount or 0,
+        "unconfirmed_requests": changed_rows(requests),
+        "decided_requests": changed_rows(decided),
+        "unconfirmed_messages": changed_rows(messages),
     }

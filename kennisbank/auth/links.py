@@ -30,7 +30,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import JSON, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import User, utcnow
 from .tokens import digest
 
@@ -154,7 +154,7 @@ def redeem_link(purpose: str, token: str) -> EmailLink | None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         return None
     db.session.refresh(link)
     return link
@@ -170,7 +170,7 @@ def revoke_links(purpose: str, *, user: User | None = None, email: str | None = 
         update(EmailLink).where(*clause).values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return changed_rows(result)
 
 
 def revoke_all_links(user: User) -> int:
@@ -182,7 +182,7 @@ def revoke_all_links(user: User) -> int:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return changed_rows(result)
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:

@@ -21,7 +21,7 @@ from ..models import City, Organisation, User
 from .partners import fill_cities, load_partners
 
 DATA = Path(__file__).parent
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, str, str, list[str]], ...] = (
     ("admin@deventer.example", "Demo Admin", "admin", []),
     ("editor@deventer.example", "Demo Editor", "editor", ["municipality", "education"]),
     ("contributor@partner.example", "Demo Contributor", "contributor", []),

@@ -4,11 +4,11 @@ deletion independent of the schema walk's order)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import User
 from .models import FollowedSearch
 from .searches import describe, follows_of
@@ -25,8 +25,6 @@ def export_follows(user: User) -> list[dict[str, Any]]:
 
 
 def forget_follows(user: User) -> int:
-    # A bulk DELETE answers with a cursor result, which knows how many rows went.
-    result = cast(CursorResult[Any], db.session.execute(
-        delete(FollowedSearch).where(FollowedSearch.user_id == user.id)
-        .execution_options(synchronize_session=False)))
-    return int(result.rowcount or 0)
+    result = db.session.execute(delete(FollowedSearch).where(FollowedSearch.user_id == user.id)
+                                .execution_options(synchronize_session=False))
+    return changed_rows(result)

@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import User
 from .models import MailMessage
 
@@ -46,7 +46,7 @@ def purge_mail(now: datetime) -> int:
         and_(MailMessage.state == "sent", MailMessage.sent_at < cutoff),
         and_(MailMessage.state == "failed", MailMessage.created_at < cutoff),
     )).execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return changed_rows(result)
 
 
 def forget_mail(user: User) -> int:
@@ -58,4 +58,4 @@ def forget_mail(user: User) -> int:
     result = db.session.execute(delete(MailMessage).where(
         _to(user), MailMessage.state.in_(("sent", "failed"))
     ).execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return changed_rows(result)

@@ -48,7 +48,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import utcnow
 from . import smtp
 from .models import STATES, MailMessage
@@ -192,7 +192,7 @@ def _claim(session: Session, message_id: int, ahead: timedelta) -> str | None:
         .values(claimed_by=token, claimed_until=now + LEASE, attempts=MailMessage.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
-    return token if result.rowcount == 1 else None
+    return token if changed_rows(result) == 1 else None
 
 
 def _change(session: Session, message_id: int, token: str, **values: object) -> bool:
@@ -201,7 +201,7 @@ def _change(session: Session, message_id: int, token: str, **values: object) -> 
         update(MailMessage).where(MailMessage.id == message_id, MailMessage.claimed_by == token)
         .values(**values).execution_options(synchronize_session=False))
     session.commit()
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 def _send_one(session: Session, conn: _Connection, message_id: int,
@@ -277,9 +277,10 @@ def recover_interrupted() -> int:
                     claimed_by=None, claimed_until=None)
             .execution_options(synchronize_session=False))
         session.commit()
-    if result.rowcount:
-        log.error("%d mail(s) were interrupted while being handed over", result.rowcount)
-    return int(result.rowcount or 0)
+    interrupted = changed_rows(result)
+    if interrupted:
+        log.error("%d mail(s) were interrupted while being handed over", interrupted)
+    return interrupted
 
 
 def retry_now(session: Session, message_ids: list[int]) -> int:
@@ -296,7 +297,7 @@ def retry_now(session: Session, message_ids: list[int]) -> int:
                 claimed_by=None, claimed_until=None)
         .execution_options(synchronize_session=False))
     send_after_commit(session, list(message_ids))
-    return int(result.rowcount or 0)
+    return changed_rows(result)
 
 
 @dataclass(frozen=True)

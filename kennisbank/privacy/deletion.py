@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select, update
 from ..auth import audit
 from ..auth.accounts import AccountError
 from ..content.service import queue_index
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import Item, User
 from ..schema import import_models
 from .registry import forget
@@ -80,7 +80,7 @@ def _release_references(user_id: int) -> int:
                 result = db.session.execute(
                     update(table).where(column == user_id).values({column.name: None}))
                 if table.name == "messages" and column.name == "sender_id":
-                    kept_messages = result.rowcount
+                    kept_messages = changed_rows(result)
             else:
                 db.session.execute(delete(table).where(column == user_id))
     return kept_messages

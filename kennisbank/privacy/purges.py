@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
-from ..extensions import db
+from ..extensions import changed_rows, db
 from ..models import AuditEvent
 from .registry import register_purge
 from .statement import audit_retention_days
@@ -16,7 +16,7 @@ def purge_audit_events(now: datetime) -> int:
     """Remove security-log events older than the retention period."""
     cutoff = (now - timedelta(days=audit_retention_days())).replace(tzinfo=None)
     result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
-    return result.rowcount or 0
+    return changed_rows(result)
 
 
 def register_core() -> None:

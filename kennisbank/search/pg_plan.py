@@ -25,13 +25,14 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, cast, func, literal, literal_column
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.sql.elements import ColumnClause
 
 from .pg_document import RANK_WEIGHTS, quote
 from .plan import DIRECT, Alternative, QueryPlan
 from .whoosh_plan import COVERAGE_POWER, NEAR_BOOST, NEAR_WINDOW
 
 RANK_NORMALIZATION = 1
-RANK_WEIGHTS_SQL = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
+RANK_WEIGHTS_SQL: ColumnClause[Any] = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
 
 
 def alternative_query(alternative: Alternative) -> str:

@@ -71,7 +71,7 @@ class PostgresWords:
         if not wanted:
             return {}
         with self.reading() as connection:
-            found = dict(connection.execute(
+            found: dict[str, int] = dict(connection.execute(
                 select(words_table.c.word, words_table.c.documents)
                 .where(words_table.c.word.in_(wanted))).all())
         return {entry: int(found.get(entry) or 0) for entry in wanted}
