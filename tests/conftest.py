@@ -1,7 +1,9 @@
 """Shared fixtures, Flask-tutorial style: ``app``, ``client``, ``runner`` and helpers.
 
 Every test gets its own instance folder (database, index, secret key), so tests
-never see each other's data.
+never see each other's data. ``make_item`` (and ``item_data``, ``Runner``,
+``detached``) come from the plugin authors' kit, ``kennisbank.testing``, whose
+fixtures use this file's ``app``: the core tests itself with the same tools.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from flask.testing import FlaskClient
 
 from kennisbank import create_app
 from kennisbank.auth.passwords import hash_password
-from kennisbank.content.service import commit, save_item
 from kennisbank.extensions import db
-from kennisbank.models import Item, User
+from kennisbank.models import User
 from kennisbank.testing import Runner, detached, item_data  # noqa: F401  (tests import them from here)
 from tests.mail_server import MailServer
 from tests.pg import _drop_test_databases, postgres_url, with_test_database  # noqa: F401
@@ -94,20 +95,6 @@ def make_user(app: Flask) -> Callable[..., User]:
             db.session.add(user)
             db.session.commit()
             return detached(user)
-
-    return factory
-
-
-@pytest.fixture
-def make_item(app: Flask) -> Callable[..., Item]:
-    """Save an item through the real service: ``make_item(status="draft", owner=user)``."""
-
-    def factory(owner: User | None = None, **overrides: Any) -> Item:
-        with app.app_context():
-            user = db.session.get(User, owner.id) if owner is not None else None
-            item = save_item(item_data(**overrides), user=user)
-            commit()
-            return detached(item)
 
     return factory
 
